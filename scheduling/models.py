@@ -1,0 +1,230 @@
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Q
+
+from contact_service.db import PostgresExclusionConstraint, TsTzRange
+
+
+class RotaWeek(models.Model):
+    """The rota of one Monday-to-Friday week, as the deputy builds and publishes it."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SOLVING = "solving", "Being planned"
+        PROPOSED = "proposed", "Proposed"
+        PUBLISHED = "published", "Published"
+
+    week_start = models.DateField(unique=True, help_text="The Monday the week starts.")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        permissions = [
+            ("plan_rota", "Can plan, change, pin and publish the rota"),
+            ("view_rota_board", "Can view the county's rota board"),
+        ]
+
+    def __str__(self):
+        return f"Week of {self.week_start:%d %b %Y}"
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.week_start + dt.timedelta(days=n) for n in range(5)]
+
+
+class ContactSession(models.Model):
+    """One contact session a plan asks for in a week, and where the rota puts it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        BOOKED = "booked", "Booked"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+    class CancelReason(models.TextChoices):
+        CHILD_ILL = "child_ill", "Child ill"
+        PARENT_DID_NOT_ATTEND = "parent_dna", "Parent did not attend"
+        CARER_CANCELLED = "carer_cancelled", "Carer cancelled"
+        WORKER_ABSENT = "worker_absent", "Worker absent"
+        VENUE_CLOSED = "venue_closed", "Venue closed"
+        COURT_ORDER = "court_order", "Court or plan change"
+        OTHER = "other", "Other"
+
+    rota_week = models.ForeignKey(RotaWeek, on_delete=models.PROTECT, related_name="sessions")
+    plan = models.ForeignKey(
+        "referrals.ContactPlan", on_delete=models.PROTECT, related_name="sessions"
+    )
+    slot = models.ForeignKey(
+        "referrals.ContactPlanSlot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    day = models.DateField()
+    earliest_start = models.TimeField()
+    latest_start = models.TimeField()
+    preferred_start = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField()
+    mode = models.CharField(
+        max_length=20,
+        choices=(("supervised", "Supervised"), ("overseen", "Overseen"), ("virtual", "Virtual")),
+    )
+    transport_before_minutes = models.PositiveSmallIntegerField(default=0)
+    transport_after_minutes = models.PositiveSmallIntegerField(default=0)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    room = models.ForeignKey(
+        "venues.Room", null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    workers = models.ManyToManyField(
+        "staffing.Worker", through="SessionWorker", related_name="sessions", blank=True
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    cancel_reason = models.CharField(max_length=30, choices=CancelReason.choices, blank=True)
+    cancel_note = models.CharField(max_length=200, blank=True)
+    pinned = models.BooleanField(default=False, help_text="Fixed by hand; the solver keeps it.")
+    unplaced_reason = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day", "starts_at", "earliest_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "slot", "day"], name="one_session_per_plan_slot_and_day"
+            ),
+            models.CheckConstraint(
+                condition=(Q(starts_at__isnull=True) & Q(ends_at__isnull=True))
+                | Q(starts_at__lt=F("ends_at")),
+                name="session_has_start_and_end_in_order",
+                violation_error_message="A session must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(earliest_start__lte=F("latest_start")),
+                name="session_window_ordered",
+                violation_error_message="The earliest start cannot be after the latest start.",
+            ),
+            PostgresExclusionConstraint(
+                name="no_room_double_booking",
+                expressions=[
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                    ("room", RangeOperators.EQUAL),
+                ],
+                condition=Q(room__isnull=False, starts_at__isnull=False)
+                & ~Q(status__in=["cancelled"]),
+                violation_error_message="The room is already booked at that time.",
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "status"])]
+
+    def __str__(self):
+        when = f"{self.starts_at:%a %d %b %H:%M}" if self.starts_at else f"{self.day:%a %d %b}"
+        return f"{self.plan.referral} {when}"
+
+    @property
+    def is_placed(self) -> bool:
+        return self.starts_at is not None
+
+
+class SessionWorker(models.Model):
+    """A worker on a session, busy from transport before to transport after."""
+
+    session = models.ForeignKey(ContactSession, on_delete=models.CASCADE, related_name="staffing")
+    worker = models.ForeignKey("staffing.Worker", on_delete=models.PROTECT, related_name="staffing")
+    busy_from = models.DateTimeField()
+    busy_to = models.DateTimeField()
+    # False once the session is cancelled, so the worker's time is free again; kept on this
+    # row because an exclusion constraint's condition can only see its own table.
+    holds_time = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "worker"], name="worker_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(busy_from__lt=F("busy_to")),
+                name="worker_busy_interval_ordered",
+            ),
+            PostgresExclusionConstraint(
+                name="no_worker_double_booking",
+                expressions=[
+                    (TsTzRange("busy_from", "busy_to"), RangeOperators.OVERLAPS),
+                    ("worker", RangeOperators.EQUAL),
+                ],
+                condition=Q(holds_time=True),
+                violation_error_message="The worker is already busy at that time.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.worker} on {self.session}"
+
+
+class SolverRun(models.Model):
+    """One run of the rota solver for a week: who started it, how it went, what it found."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Weekly schedule"
+        BROWSER = "browser", "Started in the browser"
+        COMMAND = "command", "Command line"
+        REPLAN = "replan", "Re-plan after a change"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    rota_week = models.ForeignKey(RotaWeek, on_delete=models.CASCADE, related_name="runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    parameters = models.JSONField(default=dict, blank=True)
+    stage = models.CharField(max_length=40, blank=True)
+    progress = models.FloatField(default=0.0, help_text="0 to 1.")
+    objective = models.FloatField(null=True, blank=True)
+    bound = models.FloatField(null=True, blank=True)
+    sessions_total = models.PositiveIntegerField(null=True, blank=True)
+    sessions_placed = models.PositiveIntegerField(null=True, blank=True)
+    court_total = models.PositiveIntegerField(null=True, blank=True)
+    court_placed = models.PositiveIntegerField(null=True, blank=True)
+    travel_minutes = models.PositiveIntegerField(null=True, blank=True)
+    continuity_rate = models.FloatField(null=True, blank=True)
+    relief_sessions = models.PositiveIntegerField(null=True, blank=True)
+    changes = models.PositiveIntegerField(null=True, blank=True)
+    wall_seconds = models.FloatField(null=True, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One week is never solved by two runs at once.
+            models.UniqueConstraint(
+                fields=["rota_week"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_solver_run_per_week",
+                violation_error_message="This week is already being planned.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Solver run {self.pk} for {self.rota_week} ({self.get_status_display()})"

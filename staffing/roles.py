@@ -1,0 +1,86 @@
+"""The service's roles as auth groups, with the permissions each needs."""
+
+from django.contrib.auth.models import Group, Permission
+
+DEPUTY = "Deputy team leader"
+TEAM_LEADER = "Team leader"
+CONTACT_WORKER = "Contact worker"
+ADMINISTRATOR = "Administrator"
+
+REFERENCE_MODELS = [
+    "venues.area",
+    "venues.venue",
+    "venues.room",
+    "venues.roomfeature",
+    "venues.roomclosure",
+    "venues.traveltime",
+    "staffing.skill",
+    "staffing.worker",
+    "staffing.workingpattern",
+    "staffing.absence",
+    "staffing.reliefsupervision",
+]
+CASE_MODELS = [
+    "referrals.child",
+    "referrals.siblinggroup",
+    "referrals.referral",
+    "referrals.contactplan",
+    "referrals.contactplanslot",
+]
+ROTA_MODELS = ["scheduling.rotaweek", "scheduling.contactsession", "scheduling.solverrun"]
+
+
+def _model_perms(models, actions=("view", "add", "change", "delete")):
+    codes = []
+    for label in models:
+        app, model = label.split(".")
+        codes += [f"{app}.{action}_{model}" for action in actions]
+    return codes
+
+
+ROLE_PERMISSIONS = {
+    DEPUTY: [
+        "scheduling.plan_rota",
+        "scheduling.view_rota_board",
+        *_model_perms(ROTA_MODELS),
+        *_model_perms(CASE_MODELS),
+        *_model_perms(REFERENCE_MODELS, actions=("view",)),
+        *_model_perms(["staffing.absence"]),
+    ],
+    TEAM_LEADER: [
+        "scheduling.view_rota_board",
+        *_model_perms(ROTA_MODELS, actions=("view", "change")),
+        *_model_perms(CASE_MODELS),
+        *_model_perms(REFERENCE_MODELS, actions=("view",)),
+        *_model_perms(["staffing.absence"]),
+    ],
+    CONTACT_WORKER: ["staffing.view_own_sessions"],
+    ADMINISTRATOR: [
+        "scheduling.plan_rota",
+        "scheduling.view_rota_board",
+        *_model_perms(REFERENCE_MODELS),
+        *_model_perms(CASE_MODELS),
+        *_model_perms(ROTA_MODELS),
+        *_model_perms(["auth.user", "auth.group"]),
+    ],
+}
+
+
+def sync_groups() -> dict[str, Group]:
+    """Create the role groups and give each exactly its permissions."""
+    groups = {}
+    for name, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted += Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        group.permissions.set(wanted)
+        groups[name] = group
+    return groups
+
+
+def sync_groups_after_migrate(**kwargs):
+    sync_groups()
