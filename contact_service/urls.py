@@ -9,4 +9,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("scheduling.urls")),
+    path("", include("staffing.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("venues/", include("venues.urls")),
 ]
