@@ -1,0 +1,308 @@
+"""The checker: hard rules 1-10 and the objective of FORMAT.md, on Scenario/Solution objects."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .model import Scenario, Solution, clock
+
+
+@dataclass
+class Span:
+    """A session's time: in a room, for a child, or (transport included) for a worker."""
+
+    sid: str
+    day: str
+    start: int
+    end: int
+    venue: str | None = None  # None for a virtual session
+
+    def __str__(self) -> str:
+        return f"{self.sid} {clock(self.start)}-{clock(self.end)}"
+
+
+def overlapping_pairs(spans: Iterable[Span], gap: int = 0) -> Iterator[tuple[Span, Span]]:
+    """Pairs (earlier, later) of spans less than ``gap`` minutes apart (overlapping if 0)."""
+    latest = None
+    for span in sorted(spans, key=lambda x: (x.start, x.end, x.sid)):
+        if latest is not None and span.start < latest.end + gap:
+            yield latest, span
+        if latest is None or span.end > latest.end:
+            latest = span
+
+
+def route_travel(scn: Scenario, worker: str, spans: list[Span], out: list[str] | None) -> int:
+    """Rule 7 for one worker-day (violations appended to ``out``); travel minutes incl. base."""
+    if out is not None:
+        for a, b in overlapping_pairs(spans):
+            out.append(f"rule 7: worker {worker} on {a.day}: {a} and {b} overlap")
+    route = [x for x in sorted(spans, key=lambda x: (x.start, x.end)) if x.venue is not None]
+    calls = [x for x in spans if x.venue is None]
+    travel = 0
+    for a, b in pairwise(route):
+        leg = scn.travel(a.venue, b.venue)
+        travel += leg
+        if out is not None and a.end <= b.start:
+            held = sum(x.end - x.start for x in calls if a.end <= x.start and x.end <= b.start)
+            if b.start - a.end - held < leg:
+                gap = f"{b.start - a.end - held} free min for {leg} min travel"
+                out.append(
+                    f"rule 7: worker {worker} on {a.day}: {a} at {a.venue}, {b} at {b.venue}: {gap}"
+                )
+    base = scn.worker_by_id[worker].base
+    if base and route:
+        travel += scn.travel(base, route[0].venue) + scn.travel(route[-1].venue, base)
+    return travel
+
+
+def route_ok(scn: Scenario, worker: str, spans: list[Span]) -> tuple[bool, int]:
+    """(rule 7 holds, travel minutes) for one worker-day."""
+    out: list[str] = []
+    travel = route_travel(scn, worker, spans, out)
+    return not out, travel
+
+
+@dataclass
+class Report:
+    valid: bool
+    violations: list[str]
+    objective: float
+    components: dict
+    coverage: dict
+    court_coverage: dict
+    travel_minutes: int
+    continuity_rate: dict
+    relief_sessions: int
+    residential_sessions: int
+    utilisation: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "valid": self.valid,
+            "violations": list(self.violations),
+            "objective": self.objective,
+            "components": self.components,
+            "coverage": self.coverage,
+            "court_coverage": self.court_coverage,
+            "travel_minutes": self.travel_minutes,
+            "continuity_rate": self.continuity_rate,
+            "relief_sessions": self.relief_sessions,
+            "residential_sessions": self.residential_sessions,
+            "utilisation": self.utilisation,
+        }
+
+
+@dataclass
+class _Placement:
+    session: object
+    span: Span
+    room: str | None
+    workers: tuple[str, ...]
+
+
+def _rate(part: int, whole: int, names: tuple[str, str] = ("assigned", "total")) -> dict:
+    pct = round(100 * part / whole, 2) if whole else None
+    return {names[0]: part, names[1]: whole, "percent": pct}
+
+
+def _cost(unit: str, quantity: float, weight: float) -> dict:
+    return {unit: quantity, "cost": round(quantity * weight, 3)}
+
+
+def check(scenario: Scenario, solution: Solution) -> Report:
+    """Check every hard rule and compute the objective (agrees with score.py)."""
+    scn, out = scenario, []
+    placed: dict[str, _Placement] = {}
+    unassigned: set[str] = set()
+    # rule 1
+    for a in solution.assignments:
+        sid = a.session
+        if sid not in scn.session_by_id:
+            out.append(f"rule 1: an assignment names unknown session {sid}")
+        elif sid in placed:
+            out.append(f"rule 1: session {sid} is assigned more than once")
+        else:
+            s = scn.session_by_id[sid]
+            venue = None if s.virtual else getattr(scn.room_by_id.get(a.room), "venue", None)
+            span = Span(sid, s.day, a.start, a.start + s.duration, venue)
+            placed[sid] = _Placement(s, span, a.room, tuple(a.workers))
+    for u in solution.unassigned:
+        sid = u.session
+        if sid not in scn.session_by_id:
+            out.append(f"rule 1: unassigned names unknown session {sid}")
+        elif sid in placed:
+            out.append(f"rule 1: session {sid} is both assigned and unassigned")
+        elif sid in unassigned:
+            out.append(f"rule 1: session {sid} is listed twice as unassigned")
+        unassigned.add(sid)
+    for s in scn.sessions:
+        if s.id not in placed and s.id not in unassigned:
+            out.append(f"rule 1: session {s.id} is neither assigned nor unassigned")
+
+    for p in placed.values():
+        _check_time_and_room(scn, p, out)
+        _check_staffing(scn, p, out)
+
+    # rules 4 and 9
+    rooms, children = defaultdict(list), defaultdict(list)
+    for p in placed.values():
+        if p.span.venue is not None:
+            rooms[(p.room, p.span.day)].append(p.span)
+        for child in p.session.children:
+            children[(child, p.span.day)].append(p.span)
+    for (room, day), spans in sorted(rooms.items()):
+        for a, b in overlapping_pairs(spans, scn.turnaround):
+            out.append(
+                f"rule 4: room {room} on {day}: {a} and {b} are < {scn.turnaround} min apart"
+            )
+    for (child, day), spans in sorted(children.items()):
+        for a, b in overlapping_pairs(spans):
+            out.append(f"rule 9: child {child} on {day}: sessions {a} and {b} overlap")
+
+    # rules 6, 7, 8
+    days = defaultdict(list)
+    for p in placed.values():
+        s, span = p.session, p.span
+        busy = Span(
+            span.sid, span.day, span.start - s.transport_before, span.end + s.transport_after,
+            span.venue,
+        )  # fmt: skip
+        for w in dict.fromkeys(x for x in p.workers if x in scn.worker_by_id):
+            windows = scn.worker_by_id[w].windows(busy.day)
+            if not any(a <= busy.start and busy.end <= b for a, b in windows):
+                out.append(f"rule 6: worker {w} is not available on {busy.day} for {busy}")
+            days[(w, busy.day)].append(busy)
+    usage = {w.id: (0, 0) for w in scn.workers}
+    for (w, _), spans in sorted(days.items()):
+        busy_m, travel = usage[w]
+        busy_m += sum(x.end - x.start for x in spans)
+        usage[w] = (busy_m, travel + route_travel(scn, w, spans, out))
+    for w, (busy_m, travel) in usage.items():
+        contract = scn.worker_by_id[w].contract_minutes
+        if busy_m + travel > contract:
+            out.append(
+                f"rule 8: worker {w} is busy {busy_m} + travels {travel} min, over {contract}"
+            )
+
+    # rule 10
+    given = {}
+    for a in solution.assignments:
+        given.setdefault(a.session, a)
+    for pin in scn.pinned:
+        a = given.get(pin.session)
+        if a is None or (a.start, a.room, sorted(a.workers)) != (
+            pin.start,
+            pin.room,
+            sorted(pin.workers),
+        ):
+            found = "no assignment" if a is None else f"{clock(a.start)} {a.room} {list(a.workers)}"
+            pinned = f"{clock(pin.start)} {pin.room} {list(pin.workers)}"
+            out.append(f"rule 10: {pin.session} is pinned to {pinned}, the solution has {found}")
+
+    return _evaluate(scn, placed, usage, out)
+
+
+def _check_time_and_room(scn: Scenario, p: _Placement, out: list[str]) -> None:
+    s, span, sid = p.session, p.span, p.span.sid
+    if not s.earliest_start <= span.start <= s.latest_start:
+        window = f"{clock(s.earliest_start)}-{clock(s.latest_start)}"
+        out.append(f"rule 2: session {span} starts outside {window}")
+    if span.start % scn.granularity:
+        out.append(f"rule 2: session {span} starts off the {scn.granularity}-minute grid")
+    if s.virtual:
+        if p.room is not None:
+            out.append(f"rule 3: virtual session {sid} has room {p.room}")
+        return
+    room = scn.room_by_id.get(p.room) if p.room is not None else None
+    if room is None:
+        out.append(f"rule 3: session {sid} has no known room ({p.room})")
+        return
+    venue = scn.venue_by_id[room.venue]
+    if not venue.open <= span.start <= span.end <= venue.close:
+        out.append(f"rule 2: session {span} is outside {venue.id}'s opening hours")
+    if venue.id not in s.venues:
+        out.append(f"rule 3: session {sid} is at {venue.id}, not {', '.join(s.venues)}")
+    for feature in sorted(s.needed_features - room.features):
+        out.append(f"rule 3: session {sid} needs {feature}, which room {room.id} lacks")
+    if room.capacity < s.participants:
+        out.append(
+            f"rule 3: session {sid} has {s.participants} people, room {room.id} holds "
+            f"{room.capacity}"
+        )
+    for a, b in room.closed_on(span.day):
+        if span.start < b and a < span.end:
+            out.append(f"rule 3: room {room.id} is closed {clock(a)}-{clock(b)}, session {span}")
+
+
+def _check_staffing(scn: Scenario, p: _Placement, out: list[str]) -> None:
+    s, sid = p.session, p.span.sid
+    if len(p.workers) != s.workers_needed or len(set(p.workers)) != len(p.workers):
+        out.append(f"rule 5: session {sid} needs {s.workers_needed} workers, has {list(p.workers)}")
+    for w in sorted(set(p.workers)):
+        worker = scn.worker_by_id.get(w)
+        if worker is None:
+            out.append(f"rule 5: session {sid} names unknown worker {w}")
+        elif w in s.excluded_workers:
+            out.append(f"rule 5: worker {w} is excluded from session {sid}")
+        elif lacking := s.worker_skills - worker.skills:
+            out.append(f"rule 5: worker {w} lacks {', '.join(sorted(lacking))} for session {sid}")
+
+
+def _evaluate(scn: Scenario, placed: dict, usage: dict, violations: list[str]) -> Report:
+    w = scn.weights
+    missed = Counter(s.priority for s in scn.sessions if s.id not in placed)
+    unassigned = {
+        prio: _cost("count", missed[prio], w["unassigned"][prio]) for prio in w["unassigned"]
+    }
+    kinds = Counter(
+        scn.worker_by_id[x].kind
+        for p in placed.values()
+        for x in set(p.workers)
+        if x in scn.worker_by_id
+    )
+    eligible = [p for p in placed.values() if p.session.continuity_workers]
+    breaks = sum(1 for p in eligible if not set(p.workers) & set(p.session.continuity_workers))
+    travel = sum(t for _, t in usage.values())
+    deviation = sum(
+        abs(p.span.start - p.session.preferred_start)
+        for p in placed.values()
+        if p.session.preferred_start is not None
+    )
+    components = {
+        "unassigned": unassigned,
+        "travel": _cost("minutes", travel, w["travel_minute"]),
+        "continuity_breaks": _cost("count", breaks, w["continuity_break"]),
+        "relief_sessions": _cost("count", kinds["relief"], w["relief_session"]),
+        "residential_sessions": _cost("count", kinds["residential"], w["residential_session"]),
+        "start_deviation": _cost("minutes", deviation, w["start_deviation_minute"]),
+    }
+    parts = list(unassigned.values()) + [c for k, c in components.items() if k != "unassigned"]
+    court = [s.id for s in scn.sessions if s.priority == "court"]
+    ratios = {
+        x.id: round(sum(usage[x.id]) / x.contract_minutes, 4)
+        for x in scn.workers
+        if x.contract_minutes > 0
+    }
+    spread = sorted(ratios.values()) or [None]
+    return Report(
+        valid=not violations,
+        violations=violations,
+        objective=round(sum(part["cost"] for part in parts), 3),
+        components=components,
+        coverage=_rate(len(placed), len(scn.sessions)),
+        court_coverage=_rate(sum(1 for sid in court if sid in placed), len(court)),
+        travel_minutes=travel,
+        continuity_rate=_rate(len(eligible) - breaks, len(eligible), ("kept", "eligible")),
+        relief_sessions=kinds["relief"],
+        residential_sessions=kinds["residential"],
+        utilisation={
+            "min": spread[0],
+            "median": statistics.median(spread) if spread != [None] else None,
+            "max": spread[-1],
+            "workers": ratios,
+        },
+    )
