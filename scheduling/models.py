@@ -95,6 +95,24 @@ class ContactSession(models.Model):
     cancel_note = models.CharField(max_length=200, blank=True)
     pinned = models.BooleanField(default=False, help_text="Fixed by hand; the solver keeps it.")
     unplaced_reason = models.CharField(max_length=300, blank=True)
+    changed_in_replan = models.BooleanField(
+        default=False, help_text="Moved by the last re-plan of a published week."
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the team leader returned the booking."
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replacements",
+        help_text="The cancelled session this one stands in for (e.g. virtual when a child is ill).",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,3 +246,44 @@ class SolverRun(models.Model):
 
     def __str__(self):
         return f"Solver run {self.pk} for {self.rota_week} ({self.get_status_display()})"
+
+
+class SessionRecord(models.Model):
+    """The worker's record of a session: court evidence, so never edited once submitted."""
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", "Everyone attended"
+        PARTLY = "partly", "Some did not attend"
+        PARENT_DNA = "parent_dna", "Parent did not attend"
+        CHILD_DNA = "child_dna", "Child did not attend"
+
+    session = models.OneToOneField(ContactSession, on_delete=models.PROTECT, related_name="record")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attendance = models.CharField(max_length=20, choices=Attendance.choices)
+    actual_start = models.TimeField(null=True, blank=True)
+    actual_end = models.TimeField(null=True, blank=True)
+    observations = models.TextField(blank=True)
+    concerns = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Record of {self.session}"
+
+
+class SessionRecordAddendum(models.Model):
+    """A later addition to a submitted record, with its own author and time."""
+
+    record = models.ForeignKey(SessionRecord, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Addendum to {self.record} at {self.created_at:%d %b %H:%M}"

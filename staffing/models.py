@@ -49,6 +49,13 @@ class Worker(models.Model):
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="workers")
     is_active = models.BooleanField(default=True)
+    calendar_token = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Secret of the worker's calendar feed URL; regenerate to revoke.",
+    )
 
     class Meta:
         ordering = ["area__name", "name"]
