@@ -2,8 +2,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from contact_service.db import PostgresExclusionConstraint, TsTzRange
 
@@ -153,6 +155,40 @@ class ContactSession(models.Model):
     @property
     def is_placed(self) -> bool:
         return self.starts_at is not None
+
+    def clean(self):
+        """A session placed by hand must keep to its day, its window and its venue's hours."""
+        if not self.starts_at:
+            return
+        errors = {}
+        start = timezone.localtime(self.starts_at)
+        if self.day and start.date() != self.day:
+            errors["starts_at"] = (
+                f"The session is on {self.day:%a %d %b}; it cannot start on {start:%a %d %b}."
+            )
+        elif (
+            self.earliest_start
+            and self.latest_start
+            and not self.earliest_start <= start.time() <= self.latest_start
+        ):
+            errors["starts_at"] = (
+                f"The session must start between {self.earliest_start:%H:%M} and "
+                f"{self.latest_start:%H:%M}; {start:%H:%M} is outside its window."
+            )
+        if self.room_id and self.ends_at and "starts_at" not in errors:
+            venue = self.room.venue
+            end = timezone.localtime(self.ends_at)
+            if (
+                start.time() < venue.opens
+                or end.date() != start.date()
+                or end.time() > venue.closes
+            ):
+                errors["ends_at" if start.time() >= venue.opens else "starts_at"] = (
+                    f"{start:%H:%M}–{end:%H:%M} is outside {venue.name}'s hours "
+                    f"{venue.opens:%H:%M}–{venue.closes:%H:%M}."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class SessionWorker(models.Model):
