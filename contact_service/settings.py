@@ -124,6 +124,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 SOLVER_TIME_LIMIT_SECONDS = env_int("SOLVER_TIME_LIMIT_SECONDS", 60)
+# Deterministic solving (one search worker, a deterministic time budget) makes a retried run
+# reach the same rota; set false to let CP-SAT use every core for a better rota sooner.
+SOLVER_DETERMINISTIC = env_bool("SOLVER_DETERMINISTIC", True)
 # A task not acknowledged within the visibility timeout is delivered again, so it must
 # outlast the hard time limit, which must outlast the solver's own limit.
 CELERY_TASK_SOFT_TIME_LIMIT = SOLVER_TIME_LIMIT_SECONDS * 4 + 60

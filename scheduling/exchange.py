@@ -1,0 +1,321 @@
+"""Translation between the database and the solver's `contact-rota-scenario/1` problem.
+
+`week_problem` reads one week from the database into a scenario (with the id maps needed to
+write an answer back) and the week's current rota as a solution; the solver never sees a model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from referrals.models import Child, ContactPlan
+from scheduling import solver
+from scheduling.models import ContactSession, RotaWeek, SessionWorker
+from staffing.models import Absence, Worker
+from venues.models import RoomClosure, TravelTime, Venue
+
+# Sessions that hold their time and may not be moved by the solver.
+FIXED_STATUSES = (
+    ContactSession.Status.AWAITING_APPROVAL,
+    ContactSession.Status.BOOKED,
+    ContactSession.Status.COMPLETED,
+    ContactSession.Status.DID_NOT_ATTEND,
+)
+OUT_OF_ROTA_STATUSES = (ContactSession.Status.CANCELLED,)
+SESSION_ID = re.compile(r"\bs(\d+)\b")
+
+
+def session_key(pk: int) -> str:
+    return f"s{pk}"
+
+
+def clock(value: dt.time | dt.datetime) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def minutes(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+@dataclass
+class WeekProblem:
+    """A week as the solver sees it, and how to find the database rows again."""
+
+    rota_week: RotaWeek
+    scenario: solver.Scenario
+    current: solver.Solution
+    sessions: dict[str, ContactSession]
+    rooms: dict[str, int]
+    workers: dict[str, int]
+    released_pins: list[str] = field(default_factory=list)
+    snapshot: tuple = ()
+
+    @property
+    def scenario_dict(self) -> dict:
+        return solver.scenario_to_dict(self.scenario)
+
+
+def week_sessions(rota_week: RotaWeek):
+    return (
+        ContactSession.objects.filter(rota_week=rota_week)
+        .exclude(status__in=OUT_OF_ROTA_STATUSES)
+        .select_related("plan__referral", "room")
+        .prefetch_related(
+            Prefetch("staffing", queryset=SessionWorker.objects.select_related("worker")),
+            Prefetch("plan__referral__children", queryset=Child.objects.only("reference")),
+            "plan__venues",
+            "plan__room_features",
+            "plan__worker_skills",
+            "plan__continuity_workers",
+            "plan__excluded_workers",
+            "plan__referral__children__area__venues",
+        )
+        .order_by("pk")
+    )
+
+
+def week_snapshot(rota_week: RotaWeek) -> tuple:
+    """A fingerprint of the week's sessions: it changes whenever any of them changes."""
+    rows = ContactSession.objects.filter(rota_week=rota_week).values_list("pk", "version")
+    return tuple(sorted(rows))
+
+
+def _venues_dict(days: list[dt.date]) -> tuple[list[dict], dict[str, int]]:
+    venues = Venue.objects.filter(is_active=True).prefetch_related("rooms__features", "area")
+    tz = timezone.get_current_timezone()
+    first = dt.datetime.combine(days[0], dt.time.min, tzinfo=tz)
+    last = dt.datetime.combine(days[-1], dt.time.max, tzinfo=tz)
+    closures = defaultdict(list)
+    for closure in RoomClosure.objects.filter(starts_at__lt=last, ends_at__gt=first):
+        closures[closure.room_id].append(closure)
+    rooms_by_slug: dict[str, int] = {}
+    result = []
+    for venue in venues:
+        rooms = []
+        for room in venue.rooms.all():
+            if not room.is_active:
+                continue
+            rooms_by_slug[room.slug] = room.pk
+            closed = []
+            for day in days:
+                opens = dt.datetime.combine(day, venue.opens, tzinfo=tz)
+                closes = dt.datetime.combine(day, venue.closes, tzinfo=tz)
+                for closure in closures[room.pk]:
+                    start = max(timezone.localtime(closure.starts_at, tz), opens)
+                    end = min(timezone.localtime(closure.ends_at, tz), closes)
+                    if start < end:
+                        closed.append(
+                            {"day": day.isoformat(), "from": clock(start), "to": clock(end)}
+                        )
+            rooms.append(
+                {
+                    "id": room.slug,
+                    "capacity": room.capacity,
+                    "features": sorted(f.code for f in room.features.all()),
+                    "closed": closed,
+                }
+            )
+        result.append(
+            {
+                "id": venue.slug,
+                "name": venue.name,
+                "area": venue.area.code,
+                "open": clock(venue.opens),
+                "close": clock(venue.closes),
+                "rooms": rooms,
+            }
+        )
+    return result, rooms_by_slug
+
+
+def _travel_dict() -> dict[str, dict[str, int]]:
+    travel: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in TravelTime.objects.select_related("from_venue", "to_venue"):
+        a, b = sorted((row.from_venue.slug, row.to_venue.slug))
+        travel[a][b] = row.minutes
+    return dict(travel)
+
+
+def _workers_dict(days: list[dt.date]) -> tuple[list[dict], dict[str, int]]:
+    workers = (
+        Worker.objects.filter(is_active=True)
+        .select_related("area", "base_venue")
+        .prefetch_related("skills", "pattern")
+    )
+    away = defaultdict(set)
+    absences = Absence.objects.filter(
+        status=Absence.Status.APPROVED, starts_on__lte=days[-1], ends_on__gte=days[0]
+    )
+    for absence in absences:
+        for day in days:
+            if absence.starts_on <= day <= absence.ends_on:
+                away[absence.worker_id].add(day)
+    result, codes = [], {}
+    for worker in workers:
+        codes[worker.code] = worker.pk
+        pattern = {p.weekday: p for p in worker.pattern.all()}
+        available = [
+            {"day": day.isoformat(), "from": clock(p.starts), "to": clock(p.ends)}
+            for day in days
+            if (p := pattern.get(day.weekday())) and day not in away[worker.pk]
+        ]
+        result.append(
+            {
+                "id": worker.code,
+                "name": worker.name,
+                "area": worker.area.code,
+                "kind": worker.kind,
+                "base": worker.base_venue.slug if worker.base_venue else None,
+                "contract_minutes": worker.contract_minutes,
+                "skills": sorted(s.code for s in worker.skills.all()),
+                "available": available,
+            }
+        )
+    return result, codes
+
+
+def _allowed_venues(plan: ContactPlan, venue_ids: set[str]) -> list[str]:
+    chosen = [v.slug for v in plan.venues.all()]
+    if not chosen:  # no preference given: any venue of the children's areas
+        chosen = [v.slug for child in plan.referral.children.all() for v in child.area.venues.all()]
+    return sorted(v for v in set(chosen) if v in venue_ids)
+
+
+def _session_dict(session: ContactSession, venue_ids: set[str]) -> dict:
+    plan = session.plan
+    data = {
+        "id": session_key(session.pk),
+        "children": sorted(c.reference for c in plan.referral.children.all()),
+        "participants": plan.participants,
+        "priority": plan.referral.priority,
+        "mode": session.mode,
+        "duration": session.duration_minutes,
+        "day": session.day.isoformat(),
+        "earliest_start": clock(session.earliest_start),
+        "latest_start": clock(session.latest_start),
+        "venues": [] if session.mode == "virtual" else _allowed_venues(plan, venue_ids),
+        "room_features": sorted(f.code for f in plan.room_features.all()),
+        "workers_needed": plan.workers_needed,
+        "worker_skills": sorted(s.code for s in plan.worker_skills.all()),
+        "transport_before": session.transport_before_minutes,
+        "transport_after": session.transport_after_minutes,
+        "continuity_workers": sorted(w.code for w in plan.continuity_workers.all()),
+        "excluded_workers": sorted(w.code for w in plan.excluded_workers.all()),
+    }
+    if session.preferred_start:
+        data["preferred_start"] = clock(session.preferred_start)
+    return data
+
+
+def _assignment_of(session: ContactSession) -> solver.Assignment | None:
+    if session.starts_at is None:
+        return None
+    start = timezone.localtime(session.starts_at)
+    return solver.Assignment(
+        session=session_key(session.pk),
+        start=start.hour * 60 + start.minute,
+        room=session.room.slug if session.room else None,
+        workers=tuple(sorted(sw.worker.code for sw in session.staffing.all())),
+    )
+
+
+def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> WeekProblem:
+    """The week's rota problem and its current rota.
+
+    Booked, awaiting-approval and hand-pinned sessions become pins. A pin that the week can no
+    longer honour (its worker is now off sick, its room closed) is released so the solver can
+    re-place it; `released_pins` names them.
+    """
+    days = rota_week.days
+    snapshot = week_snapshot(rota_week)
+    venues, rooms = _venues_dict(days)
+    venue_ids = {v["id"] for v in venues}
+    workers, worker_codes = _workers_dict(days)
+    sessions = {session_key(s.pk): s for s in week_sessions(rota_week)}
+    current = [a for s in sessions.values() if (a := _assignment_of(s))]
+    pins = [
+        a
+        for a in current
+        if sessions[a.session].pinned or sessions[a.session].status in FIXED_STATUSES
+    ]
+    data = {
+        "format": "contact-rota-scenario/1",
+        "name": f"week-{rota_week.week_start.isoformat()}",
+        "days": [d.isoformat() for d in days],
+        "granularity_minutes": 5,
+        "room_turnaround_minutes": settings.ROOM_TURNAROUND_MINUTES,
+        "venues": venues,
+        "travel_minutes": _travel_dict(),
+        "workers": workers,
+        "sessions": [_session_dict(s, venue_ids) for s in sessions.values()],
+    }
+    released: list[str] = []
+    scenario = _scenario_with_pins(data, pins)
+    if release_invalid_pins:
+        while True:
+            broken = _broken_pins(scenario, pins)
+            if not broken:
+                break
+            released += sorted(broken)
+            pins = [p for p in pins if p.session not in broken]
+            scenario = _scenario_with_pins(data, pins)
+    current_solution = solver.Solution(
+        scenario=data["name"],
+        assignments=current,
+        unassigned=[
+            solver.Unassigned(session=k, reason=s.unplaced_reason)
+            for k, s in sessions.items()
+            if s.starts_at is None
+        ],
+    )
+    return WeekProblem(
+        rota_week=rota_week,
+        scenario=scenario,
+        current=current_solution,
+        sessions=sessions,
+        rooms=rooms,
+        workers=worker_codes,
+        released_pins=released,
+        snapshot=snapshot,
+    )
+
+
+def _scenario_with_pins(data: dict, pins: list[solver.Assignment]) -> solver.Scenario:
+    data = {
+        **data,
+        "pinned": [
+            {
+                "session": p.session,
+                "start": f"{p.start // 60:02d}:{p.start % 60:02d}",
+                "room": p.room,
+                "workers": list(p.workers),
+            }
+            for p in pins
+        ],
+    }
+    return solver.scenario_from_dict(data)
+
+
+def _broken_pins(scenario: solver.Scenario, pins: list[solver.Assignment]) -> set[str]:
+    """Pins named in any hard-rule violation of the pins alone (rule 1 aside)."""
+    pinned_ids = {p.session for p in pins}
+    others = [s.id for s in scenario.sessions if s.id not in pinned_ids]
+    report = solver.check(
+        scenario,
+        solver.Solution(
+            scenario=scenario.name,
+            assignments=list(pins),
+            unassigned=[solver.Unassigned(session=s) for s in others],
+        ),
+    )
+    broken = set()
+    for violation in report.violations:
+        broken |= {f"s{n}" for n in SESSION_ID.findall(violation)} & pinned_ids
+    return broken

@@ -1,0 +1,271 @@
+"""Solving a week: start a run, solve it, and write the proposed rota in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from scheduling import solver
+from scheduling.exchange import FIXED_STATUSES, WeekProblem, week_problem, week_snapshot
+from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
+
+logger = logging.getLogger(__name__)
+
+
+class WeekChangedError(Exception):
+    """The week's sessions changed while the solver was working."""
+
+
+def rota_week_get(*, week_start: dt.date) -> RotaWeek:
+    if week_start.weekday() != 0:
+        raise ValidationError(f"{week_start:%A %d %B %Y} is not a Monday; weeks start on Monday.")
+    rota_week, _ = RotaWeek.objects.get_or_create(week_start=week_start)
+    return rota_week
+
+
+def _stale_before() -> dt.datetime:
+    """Runs active for longer than the task's hard limit died with their worker."""
+    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def solver_run_create(
+    *,
+    rota_week: RotaWeek,
+    trigger: str,
+    started_by=None,
+    time_limit: float | None = None,
+    seed: int = 0,
+) -> SolverRun:
+    """A queued run for the week; refused while another run of the week is active."""
+    with transaction.atomic():
+        RotaWeek.objects.select_for_update().get(pk=rota_week.pk)
+        SolverRun.objects.filter(
+            rota_week=rota_week, status__in=SolverRun.ACTIVE, created_at__lt=_stale_before()
+        ).update(
+            status=SolverRun.Status.FAILED,
+            error="Abandoned: the worker running it stopped.",
+            finished_at=timezone.now(),
+        )
+        if SolverRun.objects.filter(rota_week=rota_week, status__in=SolverRun.ACTIVE).exists():
+            raise ValidationError(f"{rota_week} is already being planned.")
+        try:
+            with transaction.atomic():
+                return SolverRun.objects.create(
+                    rota_week=rota_week,
+                    trigger=trigger,
+                    started_by=started_by,
+                    parameters={
+                        "time_limit": time_limit or settings.SOLVER_TIME_LIMIT_SECONDS,
+                        "seed": seed,
+                        "deterministic": settings.SOLVER_DETERMINISTIC,
+                    },
+                )
+        except IntegrityError:  # another request won the race
+            raise ValidationError(f"{rota_week} is already being planned.") from None
+
+
+def solver_run_start(
+    *,
+    rota_week: RotaWeek,
+    trigger: str,
+    started_by=None,
+    time_limit: float | None = None,
+    seed: int = 0,
+) -> SolverRun:
+    """Queue the solver for a week; the task is sent once the run is committed."""
+    from scheduling.tasks import solve_week
+
+    run = solver_run_create(
+        rota_week=rota_week,
+        trigger=trigger,
+        started_by=started_by,
+        time_limit=time_limit,
+        seed=seed,
+    )
+    transaction.on_commit(lambda: solve_week.delay(run.pk))
+    return run
+
+
+def _progress_writer(run: SolverRun) -> Callable[[dict], None]:
+    last = [0.0]
+
+    def write(update: dict) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.5 and update.get("fraction", 0) < 1:
+            return
+        last[0] = now
+        fields = {"progress": min(max(float(update.get("fraction", 0)), 0.0), 1.0)}
+        if update.get("stage"):
+            fields["stage"] = str(update["stage"])[:40]
+        if update.get("objective") is not None:
+            fields["objective"] = update["objective"]
+        if update.get("bound") is not None:
+            fields["bound"] = update["bound"]
+        SolverRun.objects.filter(pk=run.pk).update(**fields)
+
+    return write
+
+
+def solver_run_execute(*, run_id: int) -> SolverRun:
+    """Solve the run's week and write the proposed rota; safe to call twice.
+
+    A run that already finished is left alone. A failure leaves the week as it was and is
+    recorded on the run.
+    """
+    run = SolverRun.objects.select_related("rota_week").get(pk=run_id)
+    if run.status not in SolverRun.ACTIVE:
+        return run
+    SolverRun.objects.filter(pk=run.pk).update(
+        status=SolverRun.Status.RUNNING, started_at=timezone.now(), stage="reading", progress=0
+    )
+    try:
+        problem = week_problem(rota_week=run.rota_week)
+        params = run.parameters
+        solution = solver.solve(
+            problem.scenario,
+            time_limit=float(params.get("time_limit", settings.SOLVER_TIME_LIMIT_SECONDS)),
+            seed=int(params.get("seed", 0)),
+            deterministic=bool(params.get("deterministic", False)),
+            previous=problem.current if problem.current.assignments else None,
+            progress=_progress_writer(run),
+        )
+        report = solver.check(problem.scenario, solution)
+        if not report.valid:
+            raise RuntimeError(
+                "The solver's rota breaks a rule; nothing was written: "
+                + "; ".join(report.violations[:5])
+            )
+        changes = rota_apply_solution(problem=problem, solution=solution)
+    except Exception as error:
+        logger.exception("Solver run %s failed", run.pk)
+        SolverRun.objects.filter(pk=run.pk).update(
+            status=SolverRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        run.refresh_from_db()
+        return run
+    stats = solution.stats or {}
+    SolverRun.objects.filter(pk=run.pk).update(
+        status=SolverRun.Status.SUCCEEDED,
+        stage="done",
+        progress=1.0,
+        objective=report.objective,
+        bound=stats.get("bound"),
+        sessions_total=report.coverage["total"],
+        sessions_placed=report.coverage["assigned"],
+        court_total=report.court_coverage["total"],
+        court_placed=report.court_coverage["assigned"],
+        travel_minutes=report.travel_minutes,
+        continuity_rate=report.continuity_rate.get("percent"),
+        relief_sessions=report.relief_sessions,
+        changes=changes,
+        wall_seconds=stats.get("wall_seconds"),
+        stats={**_jsonable(stats), "released_pins": problem.released_pins},
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _local(day: dt.date, minute: int) -> dt.datetime:
+    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    return timezone.make_aware(naive)
+
+
+@transaction.atomic
+def rota_apply_solution(*, problem: WeekProblem, solution: solver.Solution) -> int:
+    """Write a solution of the week's problem; returns how many sessions changed.
+
+    Pinned and booked sessions the problem kept as pins are never touched. All free sessions
+    are cleared first and then placed, so no moment of the write holds an overlap the database
+    constraints would refuse.
+    """
+    rota_week = RotaWeek.objects.select_for_update().get(pk=problem.rota_week.pk)
+    if week_snapshot(rota_week) != problem.snapshot:
+        raise WeekChangedError(
+            "The week's sessions changed while it was being planned; plan it again."
+        )
+    pinned = {p.session for p in problem.scenario.pinned}
+    placed = {a.session: a for a in solution.assignments}
+    reasons = {u.session: u.reason for u in solution.unassigned}
+    before = {a.session: a for a in problem.current.assignments}
+    free = {key: s for key, s in problem.sessions.items() if key not in pinned}
+    published = rota_week.state == RotaWeek.State.PUBLISHED
+
+    SessionWorker.objects.filter(session__in=free.values()).delete()
+    ContactSession.objects.filter(pk__in=[s.pk for s in free.values()]).update(
+        starts_at=None, ends_at=None, room=None
+    )
+    changes = 0
+    staffing = []
+    for key, session in free.items():
+        new, old = placed.get(key), before.get(key)
+        changed = _differs(new, old)
+        changes += changed
+        session.changed_in_replan = published and changed
+        if changed and session.status in FIXED_STATUSES:
+            # A booking the team leader approved has moved: it needs approving again.
+            session.status = ContactSession.Status.AWAITING_APPROVAL
+        if changed:
+            session.version += 1
+        if new is None:
+            session.starts_at = session.ends_at = session.room_id = None
+            session.unplaced_reason = reasons.get(key, "")[:300]
+        else:
+            session.starts_at = _local(session.day, new.start)
+            session.ends_at = session.starts_at + dt.timedelta(minutes=session.duration_minutes)
+            session.room_id = problem.rooms[new.room] if new.room else None
+            session.unplaced_reason = ""
+            busy_from = session.starts_at - dt.timedelta(minutes=session.transport_before_minutes)
+            busy_to = session.ends_at + dt.timedelta(minutes=session.transport_after_minutes)
+            staffing += [
+                SessionWorker(
+                    session=session,
+                    worker_id=problem.workers[code],
+                    busy_from=busy_from,
+                    busy_to=busy_to,
+                )
+                for code in new.workers
+            ]
+    ContactSession.objects.bulk_update(
+        free.values(),
+        [
+            "starts_at",
+            "ends_at",
+            "room",
+            "unplaced_reason",
+            "changed_in_replan",
+            "status",
+            "version",
+        ],
+        batch_size=500,
+    )
+    SessionWorker.objects.bulk_create(staffing, batch_size=500)
+    if not published:
+        rota_week.state = RotaWeek.State.PROPOSED
+    rota_week.save(update_fields=["state", "updated_at"])
+    return changes
+
+
+def _differs(new: solver.Assignment | None, old: solver.Assignment | None) -> bool:
+    if new is None or old is None:
+        return (new is None) != (old is None)
+    return (new.start, new.room, sorted(new.workers)) != (old.start, old.room, sorted(old.workers))
