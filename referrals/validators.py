@@ -1,0 +1,59 @@
+"""Checks on contact plans that need related rows (venues, rooms, slots), so Model.clean can't."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+
+from venues.models import SERVICE_CLOSES, Room, RoomFeature, Venue
+
+
+def _minutes(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def _names(venues: Iterable[Venue]) -> str:
+    names = sorted(venue.name for venue in venues)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def validate_overseen_venues(*, mode: str, venues: Iterable[Venue]) -> None:
+    """Overseen contact happens behind a two-way mirror: one of the venues must have one.
+
+    No venues chosen means any venue will do, so then any active mirror room in the county counts.
+    """
+    from .models import ContactPlan
+
+    if mode != ContactPlan.Mode.OVERSEEN:
+        return
+    venues = list(venues)
+    rooms = Room.objects.filter(
+        is_active=True, venue__is_active=True, features__code=RoomFeature.TWO_WAY_MIRROR
+    )
+    if venues:
+        if rooms.filter(venue__in=venues).exists():
+            return
+        raise ValidationError(
+            f"Overseen contact needs a room with a two-way mirror; none of {_names(venues)} "
+            "has one.",
+            code="no_mirror_room",
+        )
+    if not rooms.exists():
+        raise ValidationError(
+            "Overseen contact needs a room with a two-way mirror; no venue has one.",
+            code="no_mirror_room",
+        )
+
+
+def validate_slot_fits_service_hours(
+    *, latest_start: dt.time, duration_minutes: int, label: str = ""
+) -> None:
+    """A session starting at the latest time of its window must still end by closing time."""
+    ends = _minutes(latest_start) + duration_minutes
+    if ends > _minutes(SERVICE_CLOSES):
+        where = f" ({label})" if label else ""
+        raise ValidationError(
+            f"A {duration_minutes}-minute session starting at {latest_start:%H:%M}{where} ends "
+            f"after the service closes at {SERVICE_CLOSES:%H:%M}.",
+            code="slot_after_closing",
+        )
