@@ -11,5 +11,7 @@ class StaffingConfig(AppConfig):
         from . import roles
 
         # Groups need the permissions Django creates after migrating, so they are kept in
-        # step here rather than in a data migration.
-        post_migrate.connect(roles.sync_groups_after_migrate, sender=self)
+        # step here rather than in a data migration. No sender: post_migrate is sent app by
+        # app, and with sender=self the apps after staffing (referrals, scheduling) had no
+        # permissions yet, so the groups silently lacked them; the last sync has them all.
+        post_migrate.connect(roles.sync_groups_after_migrate)
