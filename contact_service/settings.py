@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "staffing",
     "referrals",
     "scheduling",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scheduling.tasks.solve_weeks_ahead",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
         "kwargs": {"weeks_ahead": 2},
+    },
+    # Time-limited contact plans end by themselves on their end date.
+    "end-expired-referrals": {
+        "task": "referrals.tasks.end_expired_referrals",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("staffing.urls")),
     path("referrals/", include("referrals.urls")),
     path("venues/", include("venues.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -28,6 +28,7 @@ CASE_MODELS = [
     "referrals.contactplanslot",
 ]
 ROTA_MODELS = ["scheduling.rotaweek", "scheduling.contactsession", "scheduling.solverrun"]
+COST_MODELS = ["reports.agencysession", "reports.taxibooking"]
 
 
 def _model_perms(models, actions=("view", "add", "change", "delete")):
@@ -46,6 +47,8 @@ ROLE_PERMISSIONS = {
         *_model_perms(CASE_MODELS),
         *_model_perms(REFERENCE_MODELS, actions=("view",)),
         *_model_perms(["staffing.absence"]),
+        "reports.view_report",
+        *_model_perms(COST_MODELS),
     ],
     TEAM_LEADER: [
         "scheduling.view_rota_board",
@@ -53,6 +56,8 @@ ROLE_PERMISSIONS = {
         *_model_perms(CASE_MODELS),
         *_model_perms(REFERENCE_MODELS, actions=("view",)),
         *_model_perms(["staffing.absence"]),
+        "reports.view_report",
+        *_model_perms(COST_MODELS),
     ],
     CONTACT_WORKER: ["staffing.view_own_sessions"],
     ADMINISTRATOR: [
@@ -62,6 +67,8 @@ ROLE_PERMISSIONS = {
         *_model_perms(CASE_MODELS),
         *_model_perms(ROTA_MODELS),
         *_model_perms(["auth.user", "auth.group"]),
+        "reports.view_report",
+        *_model_perms([*COST_MODELS, "reports.mileagerate"]),
     ],
 }
 
