@@ -15,8 +15,8 @@ def _missing_services() -> dict[str, str]:
     missing = {}
     if not settings.USES_POSTGRES:
         missing["postgres"] = "PostgreSQL-only (exclusion constraints); running on SQLite"
-    if not os.environ.get("TEST_REDIS_URL"):
-        missing["redis"] = "needs Redis (TEST_REDIS_URL unset)"
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        missing["redis"] = "needs a Redis broker (CELERY_BROKER_URL is not redis://)"
     if not shutil.which(CHROMIUM):
         missing["browser"] = f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"
     return missing
@@ -38,3 +38,14 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for marker, (count, why) in getattr(config, "_contact_skipped", {}).items():
         terminalreporter.write_line(f"Skipped {count} {marker} test(s): {why}.")
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in-process at once (the broker is not involved)."""
+    from contact_service.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

@@ -106,9 +106,8 @@ def test_solve_scenario_names_the_unknown_id(tmp_path):
 
 
 def test_the_weekly_schedule_plans_the_week_two_weeks_ahead(
-    county, settings, django_capture_on_commit_callbacks
+    county, celery_eager, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     two_weeks_before = A_MONDAY - dt.timedelta(weeks=2)
 
     six_am = dt.datetime(*two_weeks_before.timetuple()[:3], 6, 0)
