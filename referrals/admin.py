@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .forms import ContactPlanForm, ContactPlanSlotForm, ContactPlanWithSlotsForm
+from .forms import (
+    ContactPlanForm,
+    ContactPlanSlotForm,
+    ContactPlanSlotFormSet,
+    ContactPlanWithSlotsForm,
+)
 from .models import Child, ContactPlan, ContactPlanSlot, Referral, SiblingGroup
 
 PLAN_AUTOCOMPLETE = [
@@ -95,6 +100,7 @@ class ReferralAdmin(admin.ModelAdmin):
 class ContactPlanSlotInline(admin.TabularInline):
     model = ContactPlanSlot
     form = ContactPlanSlotForm
+    formset = ContactPlanSlotFormSet
     extra = 0
 
 

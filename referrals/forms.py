@@ -72,3 +72,25 @@ class ContactPlanSlotForm(forms.ModelForm):
     class Meta:
         model = ContactPlanSlot
         fields = ["weekday", "earliest_start", "latest_start", "preferred_start"]
+
+
+class ContactPlanSlotFormSet(forms.BaseInlineFormSet):
+    """The slots edited on a plan's page, checked against the duration on that same page."""
+
+    def clean(self):
+        super().clean()
+        plan = self.instance
+        # Once the plan is saved ContactPlanSlot.clean sees the plan (with the duration being
+        # submitted); a new plan has no id yet, so its model check is skipped and done here.
+        if plan.pk is not None or not plan.duration_minutes:
+            return
+        for form in self.forms:
+            latest = getattr(form, "cleaned_data", {}).get("latest_start")
+            if not latest or self._should_delete_form(form):
+                continue
+            try:
+                validate_slot_fits_service_hours(
+                    latest_start=latest, duration_minutes=plan.duration_minutes
+                )
+            except ValidationError as error:
+                form.add_error("latest_start", error)
