@@ -361,7 +361,7 @@ def scenario_from_dict(d: Any) -> Scenario:
         if latest < earliest:
             raise sr.fail("latest_start", "is before earliest_start")
         vlist = sr.strings("venues", [])
-        for i, v in enumerate(vlist):
+        for v in vlist:
             if v not in venues:
                 raise sr.fail("venues", f"unknown venue {v!r}")
         if mode != "virtual" and not vlist:
