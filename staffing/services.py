@@ -1,0 +1,121 @@
+"""Writes for staff: absences and leave requests, re-planning after one, calendar feed tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from scheduling.models import RotaWeek, SolverRun
+from scheduling.services.solving import solver_run_start
+from staffing.models import Absence, Worker
+
+
+def _overlapping(*, worker: Worker, starts_on: dt.date, ends_on: dt.date):
+    return Absence.objects.filter(
+        worker=worker,
+        status__in=[Absence.Status.REQUESTED, Absence.Status.APPROVED],
+        starts_on__lte=ends_on,
+        ends_on__gte=starts_on,
+    )
+
+
+def absence_record(
+    *,
+    worker: Worker,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    note: str = "",
+    by,
+) -> Absence:
+    """A team leader records sickness or leave for one of their workers: approved at once."""
+    with transaction.atomic():
+        Worker.objects.select_for_update().get(pk=worker.pk)
+        if (
+            _overlapping(worker=worker, starts_on=starts_on, ends_on=ends_on)
+            .filter(status=Absence.Status.APPROVED)
+            .exists()
+        ):
+            raise ValidationError(f"{worker} is already recorded as away on some of those days.")
+        absence = Absence(
+            worker=worker,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=note,
+            status=Absence.Status.APPROVED,
+        )
+        absence.full_clean()
+        absence.save()
+        return absence
+
+
+def absence_request(
+    *, worker: Worker, kind: str, starts_on: dt.date, ends_on: dt.date, note: str = ""
+) -> Absence:
+    """A worker asks for leave; their team leader approves or refuses it."""
+    with transaction.atomic():
+        Worker.objects.select_for_update().get(pk=worker.pk)
+        if _overlapping(worker=worker, starts_on=starts_on, ends_on=ends_on).exists():
+            raise ValidationError("You have already asked for, or been given, some of those days.")
+        absence = Absence(
+            worker=worker,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=note,
+            status=Absence.Status.REQUESTED,
+        )
+        absence.full_clean()
+        absence.save()
+        return absence
+
+
+def absence_decide(*, absence: Absence, approve: bool, by) -> Absence:
+    """Approve or refuse a requested absence."""
+    with transaction.atomic():
+        locked = Absence.objects.select_for_update().get(pk=absence.pk)
+        if locked.status != Absence.Status.REQUESTED:
+            raise ValidationError(
+                f"That request was already {locked.get_status_display().lower()}."
+            )
+        locked.status = Absence.Status.APPROVED if approve else Absence.Status.REFUSED
+        locked.full_clean()
+        locked.save(update_fields=["status"])
+        return locked
+
+
+def weeks_replan(*, sessions, by) -> tuple[list[SolverRun], list[str]]:
+    """Re-plan the rota weeks holding `sessions` in the solver's little-disruption mode.
+
+    Booked sessions stay pinned unless they became invalid (their worker is now away); those
+    are placed again. Returns the queued runs and the messages of weeks that could not start.
+    """
+    week_ids = sorted({s.rota_week_id for s in sessions})
+    runs, problems = [], []
+    for rota_week in RotaWeek.objects.filter(pk__in=week_ids).order_by("week_start"):
+        try:
+            runs.append(
+                solver_run_start(
+                    rota_week=rota_week, trigger=SolverRun.Trigger.REPLAN, started_by=by
+                )
+            )
+        except ValidationError as error:
+            problems += error.messages
+    return runs, problems
+
+
+def worker_calendar_regenerate(*, worker: Worker) -> Worker:
+    """A new secret for the worker's feed; the old URL stops working at once."""
+    worker.calendar_token = secrets.token_urlsafe(32)
+    worker.save(update_fields=["calendar_token"])
+    return worker
+
+
+def worker_calendar_revoke(*, worker: Worker) -> Worker:
+    worker.calendar_token = None
+    worker.save(update_fields=["calendar_token"])
+    return worker
