@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import BigIntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -57,7 +57,9 @@ def _first_child_area():
 def sessions_with_area() -> QuerySet[ContactSession]:
     """Sessions annotated with `area_id`: the room's venue's area, else the first child's."""
     return ContactSession.objects.annotate(
-        area_id=Coalesce("room__venue__area_id", _first_child_area())
+        area_id=Coalesce(
+            "room__venue__area_id", _first_child_area(), output_field=BigIntegerField()
+        )
     )
 
 

@@ -1,0 +1,337 @@
+"""A team leader approves or returns their area's published bookings, one by one or by day."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from scheduling.models import ContactSession
+from scheduling.services.approvals import (
+    StaleSessionError,
+    session_approve,
+    session_return,
+    sessions_approve_day,
+)
+from tests.factories import (
+    A_MONDAY,
+    AreaFactory,
+    ChildFactory,
+    ContactPlanFactory,
+    ContactSessionFactory,
+    ReferralFactory,
+    RoomFactory,
+    RotaWeekFactory,
+    SessionWorkerFactory,
+    UserFactory,
+    VenueFactory,
+    WorkerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# 09:00 on the Monday of the factories' week (GMT in December).
+NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+
+
+# --- builders shared by the staffing tests ------------------------------------------------
+
+
+def aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def team(code: str = "central"):
+    """An area with its team leader, a venue, a room and one contact worker."""
+    leader = UserFactory(username=f"tl-{code}", groups=["Team leader"])
+    area = AreaFactory(code=code, name=code.title(), team_leader=leader)
+    venue = VenueFactory(area=area, name=f"{code.title()} Contact Centre", address="1 High St")
+    room = RoomFactory(venue=venue, name="Blue room")
+    worker = WorkerFactory(area=area, base_venue=venue, name=f"{code.title()} Worker")
+    return {"leader": leader, "area": area, "venue": venue, "room": room, "worker": worker}
+
+
+def placed_session(
+    *,
+    room,
+    workers=(),
+    day: dt.date = A_MONDAY,
+    hour: int = 16,
+    status=ContactSession.Status.AWAITING_APPROVAL,
+    plan=None,
+    **kwargs,
+) -> ContactSession:
+    """A session at `hour` on `day` in `room` (None: virtual), with its workers holding time."""
+    monday = day - dt.timedelta(days=day.weekday())
+    area = room.venue.area if room else kwargs.pop("area")
+    if plan is None:
+        child = ChildFactory(area=area, first_name="Maisie")
+        plan = ContactPlanFactory(
+            referral=ReferralFactory(children=[child]),
+            slots=[],
+            attendees="Mother and grandmother",
+            shared_notes="Mother must not be told the placement address.",
+            mode="virtual" if room is None else "supervised",
+        )
+    session = ContactSessionFactory(
+        rota_week=RotaWeekFactory(week_start=monday),
+        plan=plan,
+        day=day,
+        earliest_start=dt.time(hour),
+        latest_start=dt.time(hour, 30),
+        starts_at=aware(day, hour),
+        room=room,
+        status=status,
+        **kwargs,
+    )
+    for worker in workers:
+        SessionWorkerFactory(session=session, worker=worker)
+    return session
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def test_approving_a_session_books_it_and_records_who_and_when():
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+
+    with time_machine.travel(NOW, tick=False):
+        approved = session_approve(session=session, by=t["leader"], version=session.version)
+
+    assert approved.status == ContactSession.Status.BOOKED
+    assert approved.approved_by == t["leader"]
+    assert approved.approved_at == NOW
+    assert approved.version == session.version + 1
+
+
+def test_approving_refuses_a_session_changed_since_the_page_was_loaded():
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+    ContactSession.objects.filter(pk=session.pk).update(version=session.version + 1)
+
+    with pytest.raises(StaleSessionError):
+        session_approve(session=session, by=t["leader"], version=session.version)
+    session.refresh_from_db()
+    assert session.status == ContactSession.Status.AWAITING_APPROVAL
+
+
+def test_approving_refuses_a_session_that_is_not_awaiting_approval():
+    t = team()
+    session = placed_session(
+        room=t["room"], workers=[t["worker"]], status=ContactSession.Status.PROPOSED
+    )
+
+    with pytest.raises(ValidationError, match="not awaiting approval"):
+        session_approve(session=session, by=t["leader"])
+
+
+def test_approving_refuses_a_session_with_no_worker():
+    t = team()
+    session = placed_session(room=t["room"])
+
+    with pytest.raises(ValidationError, match="return it to the deputy"):
+        session_approve(session=session, by=t["leader"])
+
+
+def test_returning_a_session_sends_it_to_the_deputys_board_with_the_reason():
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+
+    returned = session_return(
+        session=session, by=t["leader"], reason="Mother works Mondays", version=session.version
+    )
+
+    assert returned.status == ContactSession.Status.PROPOSED
+    assert returned.return_reason == "Mother works Mondays"
+    assert returned.version == session.version + 1
+
+
+def test_returning_needs_a_reason():
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+
+    with pytest.raises(ValidationError):
+        session_return(session=session, by=t["leader"], reason="  ")
+
+
+def test_approving_a_day_books_every_session_seen():
+    t = team()
+    other = WorkerFactory(area=t["area"], base_venue=t["venue"])
+    first = placed_session(room=t["room"], workers=[t["worker"]], hour=10)
+    second = placed_session(room=t["room"], workers=[other], hour=14)
+    seen = {first.pk: first.version, second.pk: second.version}
+
+    done = sessions_approve_day(day=A_MONDAY, seen=seen, allowed_ids=set(seen), by=t["leader"])
+
+    assert len(done) == 2
+    assert set(ContactSession.objects.values_list("status", flat=True)) == {"booked"}
+
+
+def test_approving_a_day_approves_nothing_when_one_session_changed():
+    t = team()
+    other = WorkerFactory(area=t["area"], base_venue=t["venue"])
+    first = placed_session(room=t["room"], workers=[t["worker"]], hour=10)
+    second = placed_session(room=t["room"], workers=[other], hour=14)
+    seen = {first.pk: first.version, second.pk: second.version - 1 + 2}
+
+    with pytest.raises(StaleSessionError):
+        sessions_approve_day(day=A_MONDAY, seen=seen, allowed_ids=set(seen), by=t["leader"])
+
+    assert set(ContactSession.objects.values_list("status", flat=True)) == {"awaiting_approval"}
+
+
+def test_approving_a_day_refuses_sessions_outside_the_users_queue():
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+
+    with pytest.raises(ValidationError, match="not awaiting your approval"):
+        sessions_approve_day(
+            day=A_MONDAY, seen={session.pk: session.version}, allowed_ids=set(), by=t["leader"]
+        )
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+def test_the_queue_shows_only_the_leaders_area_grouped_by_day(client):
+    t, north = team(), team("north")
+    mine = placed_session(room=t["room"], workers=[t["worker"]])
+    tuesday = placed_session(
+        room=t["room"], workers=[t["worker"]], day=A_MONDAY + dt.timedelta(days=1)
+    )
+    theirs = placed_session(room=north["room"], workers=[north["worker"]])
+    client.force_login(t["leader"])
+
+    response = client.get(reverse("staffing:approvals"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="session-{mine.pk}"' in body
+    assert f'id="session-{tuesday.pk}"' in body
+    assert f'id="session-{theirs.pk}"' not in body
+    assert [d for d, _, _ in response.context["days"]] == [A_MONDAY, tuesday.day]
+
+
+def test_a_virtual_session_belongs_to_the_area_of_its_first_child(client):
+    t, north = team(), team("north")
+    virtual = placed_session(room=None, workers=[t["worker"]], area=t["area"])
+    client.force_login(t["leader"])
+
+    assert (
+        f'id="session-{virtual.pk}"' in client.get(reverse("staffing:approvals")).content.decode()
+    )
+    client.force_login(north["leader"])
+    assert (
+        f'id="session-{virtual.pk}"'
+        not in client.get(reverse("staffing:approvals")).content.decode()
+    )
+
+
+def test_the_queue_flags_sessions_changed_since_the_last_visit(client):
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+    moved = placed_session(room=t["room"], workers=[t["worker"]], hour=10, changed_in_replan=True)
+    client.force_login(t["leader"])
+
+    with time_machine.travel(NOW, tick=False):
+        first = client.get(reverse("staffing:approvals"))
+    assert first.context["changed"] == {moved.pk}
+
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        session.cancel_note = "touched"
+        session.save()
+    with time_machine.travel(NOW + dt.timedelta(hours=2), tick=False):
+        second = client.get(reverse("staffing:approvals"))
+    assert second.context["changed"] == {session.pk, moved.pk}
+
+
+def test_approving_through_the_page_books_the_session(client):
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+    client.force_login(t["leader"])
+
+    response = client.post(
+        reverse("staffing:approve", args=[session.pk]), {"version": session.version}
+    )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == ContactSession.Status.BOOKED
+
+
+def test_a_stale_approval_through_the_page_is_refused_with_a_message(client):
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+    client.force_login(t["leader"])
+
+    response = client.post(
+        reverse("staffing:approve", args=[session.pk]),
+        {"version": session.version + 5},
+        follow=True,
+    )
+
+    assert "changed since you loaded the page" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == ContactSession.Status.AWAITING_APPROVAL
+
+
+def test_returning_through_the_page_records_the_reason(client):
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+    client.force_login(t["leader"])
+
+    client.post(
+        reverse("staffing:return", args=[session.pk]),
+        {"version": session.version, "reason": "Too late for the child"},
+    )
+
+    session.refresh_from_db()
+    assert session.status == ContactSession.Status.PROPOSED
+    assert session.return_reason == "Too late for the child"
+
+
+def test_approving_a_day_through_the_page_books_all_of_it(client):
+    t = team()
+    other = WorkerFactory(area=t["area"], base_venue=t["venue"])
+    first = placed_session(room=t["room"], workers=[t["worker"]], hour=10)
+    second = placed_session(room=t["room"], workers=[other], hour=14)
+    client.force_login(t["leader"])
+    page = client.get(reverse("staffing:approvals"))
+    (_, _, seen) = page.context["days"][0]
+
+    client.post(reverse("staffing:approve_day"), {"day": "2026-12-07", "seen": seen})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == second.status == ContactSession.Status.BOOKED
+
+
+def test_a_leader_cannot_approve_another_areas_session(client):
+    t, north = team(), team("north")
+    theirs = placed_session(room=north["room"], workers=[north["worker"]])
+    client.force_login(t["leader"])
+
+    response = client.post(
+        reverse("staffing:approve", args=[theirs.pk]), {"version": theirs.version}
+    )
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == ContactSession.Status.AWAITING_APPROVAL
+
+
+def test_a_leader_cannot_approve_another_areas_day(client):
+    t, north = team(), team("north")
+    theirs = placed_session(room=north["room"], workers=[north["worker"]])
+    client.force_login(t["leader"])
+
+    client.post(
+        reverse("staffing:approve_day"),
+        {"day": "2026-12-07", "seen": f"{theirs.pk}:{theirs.version}"},
+    )
+
+    theirs.refresh_from_db()
+    assert theirs.status == ContactSession.Status.AWAITING_APPROVAL
