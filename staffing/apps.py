@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class StaffingConfig(AppConfig):
@@ -8,10 +8,16 @@ class StaffingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        # Groups need the permissions Django creates after migrating, so they are kept in
+        # step here rather than in a data migration.
+        post_migrate.connect(_sync_groups_once_every_app_has_permissions)
+
+
+def _sync_groups_once_every_app_has_permissions(sender, **kwargs):
+    # post_migrate is sent app by app, and each app's permissions are created on its own
+    # signal: syncing on staffing's left out referrals and scheduling, which come after it.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is with_models[-1]:
         from . import roles
 
-        # Groups need the permissions Django creates after migrating, so they are kept in
-        # step here rather than in a data migration. No sender: post_migrate is sent app by
-        # app, and with sender=self the apps after staffing (referrals, scheduling) had no
-        # permissions yet, so the groups silently lacked them; the last sync has them all.
-        post_migrate.connect(roles.sync_groups_after_migrate)
+        roles.sync_groups_after_migrate(**kwargs)
