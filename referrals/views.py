@@ -1,1 +1,212 @@
+"""Referral pages: the list, intake, a referral's life, plan changes and the Mosaic import."""
 
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from scheduling.models import ContactSession
+
+from . import intake
+from .forms_intake import (
+    AcceptForm,
+    EndForm,
+    IntakeForms,
+    MosaicConfirmForm,
+    MosaicUploadForm,
+    PlanChangeForms,
+)
+from .models import ContactPlan, Referral
+from .mosaic import mosaic_import
+
+SESSION_KEY = "mosaic_import"
+
+
+def _errors_to_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@permission_required("referrals.view_referral", raise_exception=True)
+def referral_list(request):
+    status = request.GET.get("status", "")
+    referrals = Referral.objects.prefetch_related("children").order_by("-received_on", "pk")
+    if status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    counts = dict(Referral.objects.values_list("status").annotate(n=Count("pk")))
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "referrals": referrals[:300],
+            "status": status,
+            "statuses": [
+                (value, label, counts.get(value, 0)) for value, label in Referral.Status.choices
+            ],
+        },
+    )
+
+
+@permission_required("referrals.add_referral", raise_exception=True)
+def referral_intake(request):
+    forms = IntakeForms(request.POST or None)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            referral = intake.referral_create(
+                referral_fields=forms.referral_fields(),
+                children=forms.existing_children,
+                new_children=forms.new_children,
+                plan_fields=forms.plan.plan_fields(),
+                slots=forms.slot_values,
+            )
+        except ValidationError as error:
+            forms.non_form_errors += error.messages
+        else:
+            messages.success(request, f"Referral {referral} received.")
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(request, "referrals/intake.html", {"forms": forms})
+
+
+@permission_required("referrals.view_referral", raise_exception=True)
+def referral_detail(request, pk: int):
+    referral = get_object_or_404(
+        Referral.objects.prefetch_related(
+            "children__area",
+            Prefetch(
+                "plans",
+                queryset=ContactPlan.objects.prefetch_related(
+                    "slots", "venues", "continuity_workers"
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    sessions = ContactSession.objects.filter(plan__referral=referral).aggregate(
+        held=Count("pk", filter=Q(status=ContactSession.Status.COMPLETED)),
+        cancelled=Count("pk", filter=Q(status=ContactSession.Status.CANCELLED)),
+        to_come=Count("pk", filter=Q(status__in=intake.NOT_YET_HELD)),
+    )
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "sessions": sessions,
+            "accept_form": AcceptForm(),
+            "end_form": EndForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required("referrals.change_referral", raise_exception=True)
+def referral_accept(request, pk: int):
+    referral = get_object_or_404(Referral, pk=pk)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            intake.referral_accept(
+                referral=referral, continuity_workers=form.cleaned_data["continuity_workers"]
+            )
+            messages.success(request, f"{referral} accepted.")
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+    return redirect("referrals:detail", pk=pk)
+
+
+@require_POST
+@permission_required("referrals.change_referral", raise_exception=True)
+def referral_activate(request, pk: int):
+    referral = get_object_or_404(Referral, pk=pk)
+    try:
+        intake.referral_activate(referral=referral)
+        messages.success(request, f"{referral} is active: its sessions are planned each week.")
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    return redirect("referrals:detail", pk=pk)
+
+
+@require_POST
+@permission_required("referrals.change_referral", raise_exception=True)
+def referral_end(request, pk: int):
+    referral = get_object_or_404(Referral, pk=pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        intake.referral_end(referral=referral, last_day=form.cleaned_data["last_day"])
+        messages.success(request, f"{referral} ended; later sessions are cancelled.")
+    else:
+        messages.error(request, "Give the last day of contact.")
+    return redirect("referrals:detail", pk=pk)
+
+
+@permission_required("referrals.change_contactplan", raise_exception=True)
+def plan_change(request, pk: int):
+    plan = get_object_or_404(ContactPlan.objects.select_related("referral"), pk=pk)
+    forms = PlanChangeForms(request.POST or None, plan=plan)
+    if request.method == "POST" and forms.is_valid(children=plan.referral.children.all()):
+        fields = forms.plan.plan_fields()
+        from_day = fields.pop("starts_on")
+        fields.pop("continuity_workers", None)
+        try:
+            new_plan = intake.contact_plan_change(
+                plan=plan, from_day=from_day, plan_fields=fields, slots=forms.slot_values
+            )
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(request, f"The plan changes from {new_plan.starts_on:%d %b %Y}.")
+            return redirect("referrals:detail", pk=plan.referral_id)
+    return render(request, "referrals/plan_change.html", {"forms": forms, "plan": plan})
+
+
+@permission_required("referrals.add_referral", raise_exception=True)
+def mosaic_upload(request):
+    """Upload and preview: the rows are checked and written in a transaction rolled back."""
+    form = MosaicUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        result = mosaic_import(content=content, valid_only=True, dry_run=True)
+        request.session[SESSION_KEY] = {
+            "name": upload.name,
+            "content": base64.b64encode(content).decode(),
+        }
+    return render(
+        request,
+        "referrals/mosaic_upload.html",
+        {
+            "form": form,
+            "result": result,
+            "file_name": (request.session.get(SESSION_KEY) or {}).get("name"),
+        },
+    )
+
+
+@require_POST
+@permission_required("referrals.add_referral", raise_exception=True)
+def mosaic_confirm(request):
+    stored = request.session.get(SESSION_KEY)
+    form = MosaicConfirmForm(request.POST)
+    if not stored or not form.is_valid():
+        messages.error(request, "Upload the file again: nothing was waiting to be imported.")
+        return redirect("referrals:import")
+    content = base64.b64decode(stored["content"])
+    result = mosaic_import(content=content, valid_only=form.cleaned_data["mode"] == "valid_only")
+    if not result.written:
+        for line in result.refusal_lines()[:20]:
+            messages.error(request, line)
+        messages.error(request, f"Nothing imported from {stored['name']}.")
+        return redirect("referrals:import")
+    del request.session[SESSION_KEY]
+    counts = result.counts
+    messages.success(
+        request,
+        f"Imported {stored['name']}: {counts['created']} rows created, {counts['updated']} "
+        f"updated, {counts['unchanged']} unchanged, {counts['refused']} refused.",
+    )
+    return redirect("referrals:list")

@@ -1,0 +1,347 @@
+"""Import of children and referrals from a Mosaic CSV export (columns: docs/mosaic-import.md).
+
+Rows are matched by Mosaic id, so importing the same file twice changes nothing. Every row is
+checked before anything is written: a file with a refused row writes nothing unless the
+person asks for the valid rows alone, and the whole import is one transaction.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from venues.models import Area
+
+from .intake import sibling_group_join
+from .models import Child, Referral
+
+COLUMNS = [
+    "referral_id",
+    "child_id",
+    "child_first_name",
+    "child_date_of_birth",
+    "area",
+    "placement",
+    "out_of_county",
+    "referrer_name",
+    "referrer_team",
+    "received_on",
+    "priority",
+]
+REQUIRED = [
+    "referral_id",
+    "child_id",
+    "child_first_name",
+    "child_date_of_birth",
+    "area",
+    "referrer_name",
+    "received_on",
+    "priority",
+]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+PRIORITIES = {
+    "court": Referral.Priority.COURT,
+    "risk": Referral.Priority.RISK,
+    "significant risk": Referral.Priority.RISK,
+    "standard": Referral.Priority.STANDARD,
+    "long-term": Referral.Priority.STANDARD,
+    "long term": Referral.Priority.STANDARD,
+}
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,34}$")
+# Bytes that are not UTF-8 are kept as lone surrogates when decoding, so the row holding
+# them can be named rather than the whole file refused.
+NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+class Outcome:
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"
+
+
+@dataclass
+class RowResult:
+    number: int  # the line in the file, the header being line 1
+    outcome: str = ""
+    reasons: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def label(self) -> str:
+        return f"{self.values.get('referral_id', '')} / {self.values.get('child_id', '')}"
+
+
+@dataclass
+class ImportResult:
+    rows: list[RowResult] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def refused(self) -> list[RowResult]:
+        return [row for row in self.rows if row.refused]
+
+    @property
+    def valid(self) -> list[RowResult]:
+        return [row for row in self.rows if not row.refused]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(row.outcome or Outcome.REFUSED for row in self.rows)
+        return {o: counts.get(o, 0) for o in ("created", "updated", "unchanged", "refused")}
+
+    def refusal_lines(self) -> list[str]:
+        lines = [f"Row 1 (header): {error}" for error in self.file_errors]
+        lines += [f"Row {row.number}: {'; '.join(row.reasons)}" for row in self.refused]
+        return lines
+
+
+@dataclass
+class _Parsed:
+    row: RowResult
+    referral_id: str
+    child_id: str
+    child: dict
+    referral: dict
+
+
+def _date(value: str, column: str, reasons: list[str]) -> dt.date | None:
+    value = value.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    reasons.append(f"bad date in {column}: {value!r} (use YYYY-MM-DD or DD/MM/YYYY)")
+    return None
+
+
+def _areas() -> dict[str, Area]:
+    found = {}
+    for area in Area.objects.all():
+        found[area.code.lower()] = area
+        found[area.name.lower()] = area
+    return found
+
+
+def _parse(content: bytes) -> tuple[ImportResult, list[_Parsed]]:
+    result = ImportResult()
+    text = content.decode("utf-8", errors="surrogateescape")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        result.file_errors.append("the file is empty")
+        return result, []
+    names = [name.strip().lower() for name in header]
+    if any(NOT_UTF8.search(name) for name in names):
+        result.file_errors.append("wrong encoding: the header is not UTF-8")
+        return result, []
+    missing = [name for name in COLUMNS if name not in names]
+    extra = [name for name in names if name not in COLUMNS]
+    doubled = sorted(name for name, n in Counter(names).items() if n > 1)
+    if missing:
+        result.file_errors.append(f"missing columns: {', '.join(missing)}")
+    if extra:
+        result.file_errors.append(f"extra columns: {', '.join(n or '(blank)' for n in extra)}")
+    if doubled:
+        result.file_errors.append(f"columns given twice: {', '.join(doubled)}")
+    if result.file_errors:
+        return result, []
+
+    areas = _areas()
+    seen_pairs: dict[tuple[str, str], int] = {}
+    seen_children: dict[str, tuple[int, dict]] = {}
+    parsed = []
+    for values in reader:
+        number = reader.line_num
+        if not any(v.strip() for v in values):
+            continue  # blank lines are not rows
+        row = RowResult(number=number)
+        result.rows.append(row)
+        reasons = row.reasons
+        if any(NOT_UTF8.search(v) for v in values):
+            reasons.append("wrong encoding: the row is not UTF-8 (save the file as UTF-8)")
+            continue
+        if len(values) > len(names):
+            reasons.append(f"extra columns: {len(values)} values where the header has {len(names)}")
+            continue
+        if len(values) < len(names):
+            reasons.append(
+                f"missing columns: {len(values)} values where the header has {len(names)}"
+            )
+            continue
+        data = {name: value.strip() for name, value in zip(names, values, strict=True)}
+        row.values = data
+        for column in ("referral_id", "child_id"):
+            if not data[column]:
+                reasons.append(f"missing id: {column} is empty")
+            elif not ID_PATTERN.match(data[column]):
+                reasons.append(f"bad id in {column}: {data[column]!r}")
+        for column in REQUIRED:
+            if column not in ("referral_id", "child_id") and not data[column]:
+                reasons.append(f"{column} is empty")
+        born = (
+            _date(data["child_date_of_birth"], "child_date_of_birth", reasons)
+            if data["child_date_of_birth"]
+            else None
+        )
+        received = (
+            _date(data["received_on"], "received_on", reasons) if data["received_on"] else None
+        )
+        area = areas.get(data["area"].lower())
+        if data["area"] and area is None:
+            reasons.append(f"unknown area: {data['area']!r}")
+        priority = PRIORITIES.get(data["priority"].lower())
+        if data["priority"] and priority is None:
+            reasons.append(f"unknown priority: {data['priority']!r} (court, risk or standard)")
+        out_flag = data["out_of_county"].lower()
+        if out_flag not in YES | NO:
+            reasons.append(f"out_of_county must be yes or no, not {data['out_of_county']!r}")
+        if born and received and born > received:
+            reasons.append("the child's date of birth is after the referral was received")
+        pair = (data["referral_id"], data["child_id"])
+        if all(pair) and pair in seen_pairs:
+            reasons.append(f"duplicate row: same referral and child as row {seen_pairs[pair]}")
+        if reasons:
+            continue
+        seen_pairs[pair] = number
+        child = {
+            "first_name": data["child_first_name"],
+            "date_of_birth": born,
+            "area": area,
+            "placement": data["placement"],
+            "out_of_county": out_flag in YES,
+        }
+        earlier = seen_children.get(data["child_id"])
+        if earlier and earlier[1] != child:
+            reasons.append(f"child {data['child_id']} has different details on row {earlier[0]}")
+            continue
+        seen_children.setdefault(data["child_id"], (number, child))
+        referral = {
+            "referrer_name": data["referrer_name"],
+            "referrer_team": data["referrer_team"],
+            "received_on": received,
+            "priority": priority,
+        }
+        parsed.append(_Parsed(row, data["referral_id"], data["child_id"], child, referral))
+    # A referral's rows must agree on the referral's own details.
+    first_of: dict[str, _Parsed] = {}
+    for item in parsed:
+        first = first_of.setdefault(item.referral_id, item)
+        if first is not item and first.referral != item.referral:
+            item.row.reasons.append(
+                f"referral {item.referral_id} has different details on row {first.row.number}"
+            )
+    return result, [item for item in parsed if not item.row.refused]
+
+
+def _apply(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        current = getattr(obj, name)
+        if name == "area":
+            current, value = obj.area_id, value.pk
+        if current != value:
+            setattr(obj, name if name != "area" else "area_id", value)
+            changed = True
+    return changed
+
+
+def _write(items: list[_Parsed]) -> None:
+    children_ids = {item.child_id for item in items}
+    referral_ids = {item.referral_id for item in items}
+    children = {c.mosaic_id: c for c in Child.objects.filter(mosaic_id__in=children_ids)}
+    referrals = {
+        r.mosaic_id: r
+        for r in Referral.objects.filter(mosaic_id__in=referral_ids).prefetch_related("children")
+    }
+    members: dict[str, list[Child]] = {}
+    for item in items:
+        row = item.row
+        touched = []
+        child = children.get(item.child_id)
+        if child is None:
+            child = Child(mosaic_id=item.child_id, reference=f"C-{item.child_id}", **item.child)
+            child.full_clean()
+            child.save()
+            children[item.child_id] = child
+            touched.append(Outcome.CREATED)
+        elif _apply(child, item.child):
+            child.full_clean()
+            child.save()
+            touched.append(Outcome.UPDATED)
+        referral = referrals.get(item.referral_id)
+        if referral is None:
+            referral = Referral(
+                mosaic_id=item.referral_id, reference=f"R-{item.referral_id}", **item.referral
+            )
+            referral.full_clean()
+            referral.save()
+            referrals[item.referral_id] = referral
+            touched.append(Outcome.CREATED)
+        elif _apply(referral, item.referral):
+            referral.full_clean()
+            referral.save()
+            touched.append(Outcome.UPDATED)
+        if not referral.children.filter(pk=child.pk).exists():
+            referral.children.add(child)
+            touched.append(Outcome.UPDATED)
+        members.setdefault(item.referral_id, []).append(child)
+        if Outcome.CREATED in touched:
+            row.outcome = Outcome.CREATED
+        elif touched:
+            row.outcome = Outcome.UPDATED
+        else:
+            row.outcome = Outcome.UNCHANGED
+    for children_of_referral in members.values():
+        sibling_group_join(children=children_of_referral)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def mosaic_import(
+    *, content: bytes, valid_only: bool = False, dry_run: bool = False
+) -> ImportResult:
+    """Check every row, then write the file (or its valid rows) in one transaction.
+
+    With `dry_run` the rows are written and rolled back, so a preview shows exactly what an
+    import would create, update or leave unchanged.
+    """
+    result, items = _parse(content)
+    if result.file_errors or (result.refused and not valid_only):
+        for row in result.rows:
+            row.outcome = Outcome.REFUSED if row.refused else ""
+        return result
+    for row in result.refused:
+        row.outcome = Outcome.REFUSED
+    try:
+        with transaction.atomic():
+            try:
+                _write(items)
+            except ValidationError as error:
+                # A rule only the database knows (a reference already in use) refuses the
+                # file as a whole: nothing is half-written.
+                result.file_errors.append(f"could not be written: {'; '.join(error.messages)}")
+                raise _Rollback from error
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        return result
+    result.written = True
+    return result
