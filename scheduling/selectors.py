@@ -1,0 +1,270 @@
+"""Reads for the rota board: one week, laid out by worker and by room, in a fixed number of queries.
+
+Everything the board shows is read in seven queries whatever the week's size; the layout (rows,
+cells, cards, minutes and travel) is then built in Python from those rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from referrals.models import Child
+from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
+from scheduling.solver.model import UNLISTED_TRAVEL_MINUTES
+from staffing.models import Worker
+from venues.models import Area, Room, TravelTime
+
+DAY_OPENS = 8 * 60 + 30  # the service's day on the by-venue timeline: 08:30 ...
+DAY_CLOSES = 19 * 60  # ... to 19:00
+DAY_SPAN = DAY_CLOSES - DAY_OPENS
+
+
+@dataclass
+class Card:
+    """One session as the board draws it."""
+
+    session: ContactSession
+    start: dt.datetime | None
+    end: dt.datetime | None
+    children: str
+    venue: str
+    room: str
+    workers: str
+    left: float = 0.0  # percent of the by-venue day, for placed sessions
+    width: float = 0.0
+
+    @property
+    def pk(self) -> int:
+        return self.session.pk
+
+    @property
+    def is_court(self) -> bool:
+        return self.session.plan.referral.priority == "court"
+
+
+@dataclass
+class WorkerRow:
+    worker: Worker
+    days: list[list[Card]]
+    busy_minutes: int = 0
+    travel_minutes: int = 0
+
+    @property
+    def over_contract(self) -> bool:
+        return self.busy_minutes + self.travel_minutes > self.worker.contract_minutes
+
+
+@dataclass
+class RoomRow:
+    label: str
+    venue: str
+    days: list[list[Card]]
+
+
+@dataclass
+class Board:
+    rota_week: RotaWeek
+    days: list[dt.date]
+    areas: list[Area]
+    worker_groups: list[tuple[Area, list[WorkerRow]]]
+    unstaffed: list[list[Card]]  # placed sessions without a worker (overseen, virtual...)
+    room_rows: list[RoomRow]
+    unplaced: list[Card]
+    latest_run: SolverRun | None
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def has_unstaffed(self) -> bool:
+        return any(self.unstaffed)
+
+    @property
+    def venue_days(self) -> list[tuple[dt.date, list[tuple[RoomRow, list[Card]]]]]:
+        return [
+            (day, [(row, row.days[n]) for row in self.room_rows]) for n, day in enumerate(self.days)
+        ]
+
+    @property
+    def hours(self) -> list[tuple[str, float]]:
+        """The timeline's hour marks: (label, percent from the left)."""
+        return [
+            (f"{h:02d}:00", round(100 * (h * 60 - DAY_OPENS) / DAY_SPAN, 3)) for h in range(9, 19)
+        ]
+
+
+def week_board_sessions(*, rota_week: RotaWeek):
+    """The week's sessions (cancelled ones aside) with everything a card shows."""
+    return (
+        ContactSession.objects.filter(rota_week_id=rota_week.pk)
+        .exclude(status=ContactSession.Status.CANCELLED)
+        .select_related("plan__referral", "room__venue")
+        .prefetch_related(
+            Prefetch(
+                "staffing",
+                queryset=SessionWorker.objects.select_related("worker").order_by("worker__name"),
+            ),
+            Prefetch(
+                "plan__referral__children",
+                queryset=Child.objects.only("id", "first_name", "reference", "area_id"),
+            ),
+        )
+        .order_by("day", "starts_at", "pk")
+    )
+
+
+def _travel_lookup() -> dict[tuple[int, int], int]:
+    travel = {}
+    for from_id, to_id, minutes in TravelTime.objects.values_list(
+        "from_venue_id", "to_venue_id", "minutes"
+    ):
+        travel[(from_id, to_id)] = travel[(to_id, from_id)] = minutes
+    return travel
+
+
+def _leg(travel: dict, a: int | None, b: int | None) -> int:
+    if a is None or b is None or a == b:
+        return 0
+    return travel.get((a, b), UNLISTED_TRAVEL_MINUTES)
+
+
+def _card(session: ContactSession) -> Card:
+    children = list(session.plan.referral.children.all())
+    names = (
+        ", ".join(c.first_name or c.reference for c in children) or session.plan.referral.reference
+    )
+    start = timezone.localtime(session.starts_at) if session.starts_at else None
+    end = timezone.localtime(session.ends_at) if session.ends_at else None
+    card = Card(
+        session=session,
+        start=start,
+        end=end,
+        children=names,
+        venue=session.room.venue.name if session.room else "",
+        room=session.room.name if session.room else "",
+        workers=", ".join(sw.worker.name for sw in session.staffing.all()),
+    )
+    if start and end:
+        first = start.hour * 60 + start.minute
+        last = end.hour * 60 + end.minute
+        card.left = round(100 * max(first - DAY_OPENS, 0) / DAY_SPAN, 3)
+        card.width = round(
+            100 * max(min(last, DAY_CLOSES) - max(first, DAY_OPENS), 5) / DAY_SPAN, 3
+        )
+    return card
+
+
+def _child_areas(session: ContactSession) -> set[int]:
+    return {c.area_id for c in session.plan.referral.children.all()}
+
+
+def rota_board(
+    *, rota_week: RotaWeek, area_code: str = "", worker_kind: str = "", view: str = "worker"
+) -> Board:
+    """The week laid out for the board; filters narrow the rows, never the figures."""
+    days = rota_week.days
+    day_index = {day: n for n, day in enumerate(days)}
+    areas = list(Area.objects.order_by("name"))
+    area = next((a for a in areas if a.code == area_code), None)
+    sessions = list(week_board_sessions(rota_week=rota_week)) if rota_week.pk else []
+    latest_run = (
+        SolverRun.objects.filter(rota_week_id=rota_week.pk).order_by("-created_at").first()
+        if rota_week.pk
+        else None
+    )
+    cards = [_card(s) for s in sessions]
+
+    unplaced = [
+        c for c in cards if c.start is None and (area is None or area.pk in _child_areas(c.session))
+    ]
+    placed = [c for c in cards if c.start is not None]
+
+    worker_groups: list[tuple[Area, list[WorkerRow]]] = []
+    unstaffed: list[list[Card]] = [[] for _ in days]
+    room_rows: list[RoomRow] = []
+    if view == "venue":
+        rooms = Room.objects.filter(is_active=True).select_related("venue")
+        if area is not None:
+            rooms = rooms.filter(venue__area=area)
+        by_room: dict[int | None, list[list[Card]]] = defaultdict(lambda: [[] for _ in days])
+        for card in placed:
+            by_room[card.session.room_id][day_index[card.session.day]].append(card)
+        for room in rooms.order_by("venue__name", "name"):
+            room_rows.append(RoomRow(label=room.name, venue=room.venue.name, days=by_room[room.pk]))
+        if None in by_room and area is None:
+            room_rows.append(RoomRow(label="Virtual", venue="No room", days=by_room[None]))
+    else:
+        workers = Worker.objects.filter(is_active=True).select_related("area")
+        if area is not None:
+            workers = workers.filter(area=area)
+        if worker_kind:
+            workers = workers.filter(kind=worker_kind)
+        travel = _travel_lookup()
+        rows: dict[int, WorkerRow] = {}
+        groups: dict[int, list[WorkerRow]] = defaultdict(list)
+        group_areas: dict[int, Area] = {}
+        for worker in workers.order_by("area__name", "name"):
+            row = WorkerRow(worker=worker, days=[[] for _ in days])
+            rows[worker.pk] = row
+            groups[worker.area_id].append(row)
+            group_areas[worker.area_id] = worker.area
+        for card in placed:
+            staffing = card.session.staffing.all()
+            if not staffing and area is None and not worker_kind:
+                unstaffed[day_index[card.session.day]].append(card)
+            for sw in staffing:
+                row = rows.get(sw.worker_id)
+                if row is None:
+                    continue
+                row.days[day_index[card.session.day]].append(card)
+                if sw.holds_time:
+                    row.busy_minutes += int((sw.busy_to - sw.busy_from).total_seconds() // 60)
+        for row in rows.values():
+            base = row.worker.base_venue_id
+            for day_cards in row.days:
+                route = [c.session.room.venue_id for c in day_cards if c.session.room_id]
+                if not route:
+                    continue
+                legs = sum(_leg(travel, a, b) for a, b in zip(route, route[1:], strict=False))
+                if base:
+                    legs += _leg(travel, base, route[0]) + _leg(travel, route[-1], base)
+                row.travel_minutes += legs
+        worker_groups = [(group_areas[area_id], group) for area_id, group in groups.items()]
+
+    counts = {
+        "total": len(cards),
+        "placed": len(placed),
+        "unplaced": len(cards) - len(placed),
+        "court_total": sum(1 for c in cards if c.is_court),
+        "court_placed": sum(1 for c in placed if c.is_court),
+        "proposed": sum(1 for c in placed if c.session.status == ContactSession.Status.PROPOSED),
+        "changed": sum(1 for c in cards if c.session.changed_in_replan),
+        "pinned": sum(1 for c in placed if c.session.pinned),
+    }
+    return Board(
+        rota_week=rota_week,
+        days=days,
+        areas=areas,
+        worker_groups=worker_groups,
+        unstaffed=unstaffed,
+        room_rows=room_rows,
+        unplaced=unplaced,
+        latest_run=latest_run,
+        counts=counts,
+    )
+
+
+def board_session_get(*, pk: int) -> ContactSession:
+    """One session with what its dialog shows (raises DoesNotExist)."""
+    return week_board_sessions_base().get(pk=pk)
+
+
+def week_board_sessions_base():
+    return ContactSession.objects.select_related("plan__referral", "room__venue", "rota_week")
+
+
+def solver_run_get(*, pk: int) -> SolverRun:
+    return SolverRun.objects.select_related("rota_week").get(pk=pk)
