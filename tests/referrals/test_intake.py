@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from referrals.intake import (
     contact_plan_change,
@@ -23,8 +24,10 @@ from tests.factories import (
     ChildFactory,
     ContactPlanFactory,
     ContactSessionFactory,
+    RoomFactory,
     RotaWeekFactory,
     SessionWorkerFactory,
+    UserFactory,
     WorkerFactory,
 )
 
@@ -196,3 +199,146 @@ def test_a_plan_change_cannot_start_before_the_plan_did():
     with pytest.raises(ValidationError, match="must start after"):
         contact_plan_change(plan=plan, from_day=plan.starts_on, plan_fields=PLAN, slots=[SLOT])
     assert ContactPlan.objects.count() == 1
+
+
+# --- the intake page ----------------------------------------------------------------------
+
+
+def _post_data(area, **overrides):
+    data = {
+        "referral-referrer_name": "Sam Social",
+        "referral-referrer_team": "CiC",
+        "referral-received_on": "2026-12-01",
+        "referral-priority": "court",
+        "child-TOTAL_FORMS": "1",
+        "child-INITIAL_FORMS": "0",
+        "child-0-first_name": "Amy",
+        "child-0-reference": "C-AMY",
+        "child-0-date_of_birth": "2016-05-01",
+        "child-0-area": str(area.pk),
+        "plan-attendees": "Mother",
+        "plan-participants": "2",
+        "plan-every_weeks": "1",
+        "plan-duration_minutes": "90",
+        "plan-mode": "supervised",
+        "plan-workers_needed": "1",
+        "plan-transport": "carer",
+        "plan-transport_before_minutes": "0",
+        "plan-transport_after_minutes": "0",
+        "plan-starts_on": "2026-12-07",
+        "slot-TOTAL_FORMS": "1",
+        "slot-INITIAL_FORMS": "0",
+        "slot-0-weekday": "0",
+        "slot-0-earliest_start": "16:00",
+        "slot-0-latest_start": "17:00",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def team_leader(client):
+    user = UserFactory(groups=["Team leader"])
+    client.force_login(user)
+    return user
+
+
+def test_a_team_leader_receives_a_referral_through_the_intake_page(client, team_leader):
+    area = AreaFactory()
+    response = client.post(reverse("referrals:intake"), _post_data(area))
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("referrals:detail", args=[referral.pk])
+    assert referral.children.get().reference == "C-AMY"
+    assert referral.plans.get().slots.get().earliest_start == dt.time(16)
+    assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"slot-0-earliest_start": "08:00"}, "The service opens at 08:30"),
+        ({"slot-0-latest_start": "18:00"}, "ends after the service closes at 19:00"),
+        (
+            {"slot-0-earliest_start": "10:00", "slot-0-latest_start": "12:00"},
+            "could fall in school hours",
+        ),
+        ({"plan-mode": "overseen", "plan-venues": "VENUE"}, "needs a room with a two-way mirror"),
+    ],
+    ids=["before opening", "after closing", "school hours", "overseen without mirror"],
+)
+def test_the_intake_page_refuses_an_undeliverable_plan_and_says_why(
+    client, team_leader, overrides, message
+):
+    area = AreaFactory()
+    if overrides.get("plan-venues") == "VENUE":
+        overrides["plan-venues"] = str(RoomFactory(venue__area=area).venue.pk)
+    response = client.post(reverse("referrals:intake"), _post_data(area, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Referral.objects.count() == 0
+
+
+def test_a_school_hours_window_is_allowed_when_agreed_with_school_or_for_a_toddler(
+    client, team_leader
+):
+    area = AreaFactory()
+    daytime = {"slot-0-earliest_start": "10:00", "slot-0-latest_start": "12:00"}
+    agreed = _post_data(area, **daytime, **{"plan-agreed_with_school": "on"})
+    assert client.post(reverse("referrals:intake"), agreed).status_code == 302
+    assert "agreed" in Referral.objects.get().plans.get().shared_notes
+    toddler = _post_data(
+        area,
+        **daytime,
+        **{"child-0-date_of_birth": "2023-01-01", "child-0-reference": "C-TOT"},
+    )
+    assert client.post(reverse("referrals:intake"), toddler).status_code == 302
+
+
+def test_an_existing_child_can_be_referred_again_with_a_new_sibling(client, team_leader):
+    area = AreaFactory()
+    known = ChildFactory(area=area, date_of_birth=dt.date(2022, 1, 1))
+    data = _post_data(area, **{"referral-existing_children": [str(known.pk)]})
+    assert client.post(reverse("referrals:intake"), data).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.children.count() == 2
+    known.refresh_from_db()
+    assert known.sibling_group is not None
+
+
+def test_the_intake_page_is_refused_to_a_contact_worker(client):
+    client.force_login(UserFactory(groups=["Contact worker"]))
+    assert client.get(reverse("referrals:intake")).status_code == 403
+
+
+def test_a_team_leader_accepts_activates_and_ends_a_referral_from_its_page(client, team_leader):
+    plan = ContactPlanFactory(referral__status=Referral.Status.RECEIVED)
+    worker = WorkerFactory()
+    referral = plan.referral
+    url = reverse("referrals:accept", args=[referral.pk])
+    assert client.get(url).status_code == 405
+    client.post(url, {"continuity_workers": [worker.pk]})
+    client.post(reverse("referrals:activate", args=[referral.pk]))
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACTIVE
+    client.post(reverse("referrals:end", args=[referral.pk]), {"last_day": "2026-12-31"})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ENDED
+    assert list(plan.continuity_workers.all()) == [worker]
+
+
+def test_a_plan_change_page_starts_the_new_plan_from_the_date_given(client, team_leader):
+    plan = ContactPlanFactory()
+    url = reverse("referrals:plan_change", args=[plan.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        k.replace("referral-", "x-"): v
+        for k, v in _post_data(plan.referral.children.get().area).items()
+    }
+    data["plan-starts_on"] = "2026-12-14"
+    data["plan-duration_minutes"] = "60"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.ends_on == dt.date(2026, 12, 13)
+    assert plan.referral.plans.count() == 2
