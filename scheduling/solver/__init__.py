@@ -5,6 +5,7 @@ A pure Python package (no Django import), used by the web application and the CL
 """
 
 from .check import Report, check
+from .cpsat import solve
 from .explain import explain_unassigned
 from .greedy import greedy
 from .model import (
@@ -49,4 +50,5 @@ __all__ = [
     "scenario_to_dict",
     "solution_from_dict",
     "solution_to_dict",
+    "solve",
 ]

@@ -62,7 +62,7 @@ def explain_with_rota(scn: Scenario, sid: str, rota: Rota) -> str:
         features = sorted(s.needed_features)
         if features:
             return f"no room with {', '.join(features)} free on {when}"
-        return f"all rooms at {', '.join(s.venues)} full {when.split(' ', 1)[1]}"
+        return f"all rooms at {', '.join(s.venues)} full on {when}"
     free_any = set()
     for t in child_ok:
         venues = set(room_ok[t]) or {None}
