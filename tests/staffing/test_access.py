@@ -1,0 +1,207 @@
+"""Who reaches which page: every page of team leaders and contact workers, for every role.
+
+A contact worker reaches only their own sessions, records and feed; a team leader only their
+own area. Anyone else gets 403 (not their role) or 404 (not their object); anonymous users are
+sent to log in, except for the calendar feed, whose secret URL is its own key.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from scheduling.models import ContactSession, SessionRecord
+from scheduling.services.records import session_record_save
+from staffing.models import Absence
+from staffing.services import worker_calendar_regenerate
+from tests.factories import A_MONDAY, UserFactory
+from tests.staffing.test_approvals import placed_session, team
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 8, 12, 0, tzinfo=dt.UTC)  # Tuesday, after Monday's sessions
+ROLES = ["anonymous", "worker", "other_worker", "leader", "other_leader", "deputy", "admin"]
+
+
+@pytest.fixture
+def world():
+    with time_machine.travel(NOW, tick=False):
+        t, north = team(), team("north")
+        worker = worker_calendar_regenerate(worker=t["worker"])
+        awaiting = placed_session(room=t["room"], workers=[worker], hour=10, day=A_MONDAY)
+        booked = placed_session(
+            room=t["room"], workers=[worker], status=ContactSession.Status.BOOKED
+        )
+        recorded = placed_session(
+            room=t["room"],
+            workers=[worker],
+            status=ContactSession.Status.BOOKED,
+            day=A_MONDAY,
+            hour=12,
+        )
+        record = session_record_save(
+            session=recorded,
+            author=worker.user,
+            attendance=SessionRecord.Attendance.ATTENDED,
+            actual_start=dt.time(12),
+            actual_end=dt.time(13, 30),
+            observations="Fine.",
+            submit=True,
+        )
+        absence = Absence.objects.create(
+            worker=worker, kind="sickness", starts_on=A_MONDAY, ends_on=A_MONDAY
+        )
+        users = {
+            "worker": worker.user,
+            "other_worker": north["worker"].user,
+            "leader": t["leader"],
+            "other_leader": north["leader"],
+            "deputy": UserFactory(groups=["Deputy team leader"]),
+            "admin": UserFactory(groups=["Administrator"], is_staff=True),
+        }
+        yield {
+            "users": users,
+            "awaiting": awaiting,
+            "booked": booked,
+            "record": record,
+            "absence": absence,
+            "token": worker.calendar_token,
+        }
+
+
+# page name -> (url builder, method, data, {role: status}); roles not listed expect 403.
+LEADER_LIST = {"leader": 200, "other_leader": 200}
+LEADER_OBJECT = {"leader": 200, "other_leader": 404}
+LEADER_POST = {"leader": 302, "other_leader": 404}
+WORKER_LIST = {"worker": 200, "other_worker": 200}
+WORKER_OBJECT = {"worker": 200, "other_worker": 404}
+
+PAGES = {
+    "approvals": (lambda w: reverse("staffing:approvals"), "get", {}, LEADER_LIST),
+    "area": (lambda w: reverse("staffing:area"), "get", {}, LEADER_LIST),
+    "area week": (lambda w: reverse("staffing:area") + "?span=week", "get", {}, LEADER_LIST),
+    "absence new": (lambda w: reverse("staffing:absence_new"), "get", {}, LEADER_LIST),
+    "absence detail": (
+        lambda w: reverse("staffing:absence_detail", args=[w["absence"].pk]),
+        "get",
+        {},
+        LEADER_OBJECT,
+    ),
+    "session cancel": (
+        lambda w: reverse("staffing:session_cancel", args=[w["booked"].pk]),
+        "get",
+        {},
+        LEADER_OBJECT,
+    ),
+    "approve": (
+        lambda w: reverse("staffing:approve", args=[w["awaiting"].pk]),
+        "post",
+        {"version": 1},
+        LEADER_POST,
+    ),
+    "return": (
+        lambda w: reverse("staffing:return", args=[w["awaiting"].pk]),
+        "post",
+        {"version": 1, "reason": "No"},
+        LEADER_POST,
+    ),
+    "approve day": (
+        lambda w: reverse("staffing:approve_day"),
+        "post",
+        {"day": "2026-12-07", "seen": "1:1"},
+        {"leader": 302, "other_leader": 302},  # refused inside: not in their queue
+    ),
+    "absence replan": (
+        lambda w: reverse("staffing:absence_replan", args=[w["absence"].pk]),
+        "post",
+        {},
+        LEADER_POST,
+    ),
+    "absence decide": (
+        lambda w: reverse("staffing:absence_decide", args=[w["absence"].pk]),
+        "post",
+        {"decision": "approve"},
+        LEADER_POST,
+    ),
+    "my sessions": (lambda w: reverse("staffing:my_sessions"), "get", {}, WORKER_LIST),
+    "my session": (
+        lambda w: reverse("staffing:my_session", args=[w["booked"].pk]),
+        "get",
+        {},
+        WORKER_OBJECT,
+    ),
+    "my record": (
+        lambda w: reverse("staffing:my_record", args=[w["booked"].pk]),
+        "get",
+        {},
+        WORKER_OBJECT,
+    ),
+    "addendum": (
+        lambda w: reverse("staffing:record_addendum", args=[w["record"].pk]),
+        "get",
+        {},
+        WORKER_OBJECT,
+    ),
+    "my calendar": (lambda w: reverse("staffing:my_calendar"), "get", {}, WORKER_LIST),
+    "my leave": (lambda w: reverse("staffing:my_leave"), "get", {}, WORKER_LIST),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_answers_each_role_as_it_should(client, world, page, role):
+    url, method, data, allowed = PAGES[page]
+    with time_machine.travel(NOW, tick=False):
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        response = getattr(client, method)(url(world), data)
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == allowed.get(role, 403), response
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_calendar_feed_is_open_to_its_token_only(client, world, role):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    with time_machine.travel(NOW, tick=False):
+        assert client.get(f"/calendar/{world['token']}.ics").status_code == 200
+        assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+POST_ONLY = ["approve", "return", "approve day", "absence replan", "absence decide"]
+
+
+@pytest.mark.parametrize("page", POST_ONLY)
+def test_post_only_pages_refuse_get(client, world, page):
+    url, _, _, _ = PAGES[page]
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(world["users"]["leader"])
+        assert client.get(url(world)).status_code == 405
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in POST_ONLY])
+def test_pages_refuse_other_methods(client, world, page):
+    url, _, _, allowed = PAGES[page]
+    role = next(iter(allowed))
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(world["users"][role])
+        assert client.delete(url(world)).status_code == 405
+        assert client.put(url(world)).status_code == 405
+
+
+def test_a_worker_with_no_worker_record_is_refused(client, world):
+    lost = UserFactory(groups=["Contact worker"])
+    client.force_login(lost)
+
+    assert client.get(reverse("staffing:my_sessions")).status_code == 403
+
+
+def test_a_team_leader_with_no_area_is_refused(client, world):
+    client.force_login(UserFactory(groups=["Team leader"]))
+
+    assert client.get(reverse("staffing:approvals")).status_code == 403
