@@ -5,6 +5,6 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.monthly_report, name="monthly"),
+    path("", views.monthly_report_page, name="monthly"),
     path("csv/<slug:table>/", views.monthly_report_csv, name="csv"),
 ]

@@ -1,0 +1,23 @@
+import datetime as dt
+
+from django import forms
+
+from venues.models import Area
+
+
+class ReportFilterForm(forms.Form):
+    month = forms.CharField(
+        widget=forms.DateInput(attrs={"type": "month"}), help_text="YYYY-MM", required=False
+    )
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.all(), required=False, empty_label="All areas", to_field_name="code"
+    )
+
+    def clean_month(self) -> dt.date | None:
+        value = self.cleaned_data["month"]
+        if not value:
+            return None
+        try:
+            return dt.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError("Give the month as YYYY-MM.") from None
