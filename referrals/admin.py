@@ -32,7 +32,12 @@ class SiblingGroupAdmin(admin.ModelAdmin):
     inlines = [ChildInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(child_total=Count("children"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(child_total=Count("children"))
+            .order_by(*self.model._meta.ordering)
+        )
 
     @admin.display(description="Children", ordering="child_total")
     def child_count(self, obj):

@@ -42,7 +42,12 @@ class RotaWeekAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(session_total=Count("sessions"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(session_total=Count("sessions"))
+            .order_by(*self.model._meta.ordering)
+        )
 
     @admin.display(description="Sessions", ordering="session_total")
     def session_count(self, obj):
@@ -54,6 +59,23 @@ class SessionWorkerInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["worker"]
     fields = ["worker", "busy_from", "busy_to", "holds_time"]
+
+    # The workers are part of the session: whoever may change the session may staff it (the
+    # roles grant no separate SessionWorker permissions).
+    def _may_change_session(self, request):
+        return request.user.has_perm("scheduling.change_contactsession")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("scheduling.view_contactsession")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_change_session(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change_session(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change_session(request)
 
 
 # What the plan and the solver decide; the admin shows them but the rota board changes them.

@@ -18,7 +18,13 @@ class AreaAdmin(admin.ModelAdmin):
     autocomplete_fields = ["team_leader"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(venue_total=Count("venues", distinct=True))
+        # A grouped query drops Meta.ordering; keep it, or autocomplete pages come unordered.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(venue_total=Count("venues", distinct=True))
+            .order_by(*self.model._meta.ordering)
+        )
 
     @admin.display(description="Venues", ordering="venue_total")
     def venue_count(self, obj):
@@ -44,7 +50,12 @@ class VenueAdmin(admin.ModelAdmin):
     inlines = [RoomInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(room_total=Count("rooms", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(room_total=Count("rooms", distinct=True))
+            .order_by(*self.model._meta.ordering)
+        )
 
     @admin.display(description="Rooms", ordering="room_total")
     def room_count(self, obj):

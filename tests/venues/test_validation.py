@@ -222,3 +222,63 @@ def test_a_session_placed_inside_its_window_and_hours_is_saved(admin_client, ged
     assert session.starts_at == _at(dt.time(16, 30))
     assert session.room == gedling_room
     assert session.version == 2
+
+
+@pytest.mark.postgres
+def test_a_worker_put_on_two_sessions_at_once_by_hand_is_refused(admin_client, gedling_room):
+    from tests.factories import SessionWorkerFactory
+
+    busy = SessionWorkerFactory(session__room=gedling_room)
+    session = ContactSessionFactory(
+        slot=None, earliest_start=dt.time(16), latest_start=dt.time(17), room=None
+    )
+    starts = _at(dt.time(16, 30))
+    data = _session_data(session, room=RoomFactory(), starts=starts, ends=_at(dt.time(18)))
+    data.update(
+        {
+            "staffing-TOTAL_FORMS": "1",
+            "staffing-0-worker": busy.worker_id,
+            "staffing-0-busy_from_0": f"{starts:%Y-%m-%d}",
+            "staffing-0-busy_from_1": "16:30",
+            "staffing-0-busy_to_0": f"{starts:%Y-%m-%d}",
+            "staffing-0-busy_to_1": "18:00",
+            "staffing-0-holds_time": "on",
+        }
+    )
+
+    response = admin_client.post(
+        reverse("admin:scheduling_contactsession_change", args=[session.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "The worker is already busy at that time." in response.content.decode()
+    session.refresh_from_db()
+    assert session.starts_at is None
+    assert not session.staffing.exists()
+
+
+def test_an_administrator_can_put_a_worker_on_a_session_by_hand(admin_client, gedling_room):
+    from tests.factories import WorkerFactory
+
+    worker = WorkerFactory()
+    session = ContactSessionFactory(earliest_start=dt.time(16), latest_start=dt.time(17))
+    starts = _at(dt.time(16, 30))
+    data = _session_data(session, room=gedling_room, starts=starts, ends=_at(dt.time(18)))
+    data.update(
+        {
+            "staffing-TOTAL_FORMS": "1",
+            "staffing-0-worker": worker.pk,
+            "staffing-0-busy_from_0": f"{starts:%Y-%m-%d}",
+            "staffing-0-busy_from_1": "16:30",
+            "staffing-0-busy_to_0": f"{starts:%Y-%m-%d}",
+            "staffing-0-busy_to_1": "18:00",
+            "staffing-0-holds_time": "on",
+        }
+    )
+
+    response = admin_client.post(
+        reverse("admin:scheduling_contactsession_change", args=[session.pk]), data
+    )
+
+    assert response.status_code == 302
+    assert [row.worker for row in session.staffing.all()] == [worker]
