@@ -113,7 +113,7 @@ class ContactSession(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="replacements",
-        help_text="The cancelled session this one stands in for (e.g. virtual when a child is ill).",
+        help_text="The cancelled session this one stands in for (virtual when a child is ill).",
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     updated_at = models.DateTimeField(auto_now=True)
