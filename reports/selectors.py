@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -119,7 +119,7 @@ def _month_sessions(first: dt.date, last: dt.date) -> list[ContactSession]:
             Prefetch("plan__referral__children", queryset=Child.objects.only("pk", "area_id")),
             "plan__continuity_workers",
         )
-        .order_by("day", "starts_at", "pk")
+        .order_by("day", F("starts_at").asc(nulls_last=True), "pk")
     )
 
 
