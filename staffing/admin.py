@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from .forms import AbsenceForm, WorkerForm
 from .models import Absence, ReliefSupervision, Skill, Worker, WorkingPattern
@@ -89,3 +91,52 @@ class ReliefSupervisionAdmin(admin.ModelAdmin):
     search_fields = ["worker__name", "worker__code"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["worker", "supervisor"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Accounts, kept by the Administrator role, which must not be a way to become superuser."""
+
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role_list",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["groups", "is_staff", "is_active", "is_superuser"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def role_list(self, obj):
+        return ", ".join(group.name for group in obj.groups.all())
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Roles are given through groups; single permissions and superuser status are
+            # only for a superuser to hand out.
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def _touches_a_superuser(self, request, obj):
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if self._touches_a_superuser(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._touches_a_superuser(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
