@@ -22,6 +22,22 @@ from venues.models import Area, Room, TravelTime
 DAY_OPENS = 8 * 60 + 30  # the service's day on the by-venue timeline: 08:30 ...
 DAY_CLOSES = 19 * 60  # ... to 19:00
 DAY_SPAN = DAY_CLOSES - DAY_OPENS
+CARD_FIELDS = (
+    "rota_week_id",
+    "plan_id",
+    "day",
+    "earliest_start",
+    "latest_start",
+    "duration_minutes",
+    "mode",
+    "starts_at",
+    "ends_at",
+    "room_id",
+    "status",
+    "pinned",
+    "unplaced_reason",
+    "changed_in_replan",
+)
 
 
 @dataclass
@@ -37,6 +53,7 @@ class Card:
     workers: str
     left: float = 0.0  # percent of the by-venue day, for placed sessions
     width: float = 0.0
+    html: str = ""  # drawn once by the view, shown in every cell the session appears in
 
     @property
     def pk(self) -> int:
@@ -76,6 +93,7 @@ class Board:
     room_rows: list[RoomRow]
     unplaced: list[Card]
     latest_run: SolverRun | None
+    cards: list[Card] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
 
     @property
@@ -97,15 +115,27 @@ class Board:
 
 
 def week_board_sessions(*, rota_week: RotaWeek):
-    """The week's sessions (cancelled ones aside) with everything a card shows."""
+    """The week's sessions (cancelled ones aside) with everything a card shows, and no more."""
     return (
         ContactSession.objects.filter(rota_week_id=rota_week.pk)
         .exclude(status=ContactSession.Status.CANCELLED)
         .select_related("plan__referral", "room__venue")
+        .only(
+            *CARD_FIELDS,
+            "plan__transport",
+            "plan__referral__priority",
+            "plan__referral__reference",
+            "room__name",
+            "room__venue__name",
+        )
         .prefetch_related(
             Prefetch(
                 "staffing",
-                queryset=SessionWorker.objects.select_related("worker").order_by("worker__name"),
+                queryset=SessionWorker.objects.select_related("worker")
+                .only(
+                    "session_id", "worker_id", "busy_from", "busy_to", "holds_time", "worker__name"
+                )
+                .order_by("worker__name"),
             ),
             Prefetch(
                 "plan__referral__children",
@@ -253,6 +283,7 @@ def rota_board(
         room_rows=room_rows,
         unplaced=unplaced,
         latest_run=latest_run,
+        cards=cards,
         counts=counts,
     )
 

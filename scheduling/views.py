@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from scheduling import selectors
@@ -52,6 +54,53 @@ def _session(pk: int) -> ContactSession:
         raise Http404("No such session.") from None
 
 
+def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
+    """One card as HTML; drawn in Python since a week has hundreds (a template include each
+    would cost most of the page's time). Every value from the database is escaped."""
+    session = card.session
+    classes = [f"rota-card mode-{session.mode} status-{session.status}"]
+    marks = []
+    if card.is_court:
+        classes.append("court")
+    if session.changed_in_replan:
+        classes.append("changed")
+        marks.append('<span class="c-changed" title="Changed by the last re-plan">changed</span>')
+    if session.pinned:
+        classes.append("pinned")
+        marks.append('<span class="c-pin" title="Pinned">&#128204;</span>')
+    if card.start:
+        when = f"{card.start:%H:%M}–{card.end:%H:%M}"
+    else:
+        when = f"{session.day:%a} {session.earliest_start:%H:%M}–{session.latest_start:%H:%M} start"
+    style = ""
+    if venue_view and card.start:
+        style = f' style="left:{card.left}%;width:{card.width}%"'
+    meta = [escape(session.get_mode_display())]
+    if card.is_court:
+        meta.append("<strong>court</strong>")
+    transport = session.plan.transport
+    if transport != "carer":
+        meta.append("worker drives" if transport == "worker" else escape(transport))
+    meta.append(escape(session.get_status_display().lower()))
+    parts = [
+        f'<span class="c-time">{when}</span>',
+        *marks,
+        f'<span class="c-who">{escape(card.children)}</span>',
+    ]
+    if card.room:
+        parts.append(f'<span class="c-where">{escape(card.venue)} · {escape(card.room)}</span>')
+    parts.append(f'<span class="c-meta">{" · ".join(meta)}</span>')
+    if venue_view and card.workers:
+        parts.append(f'<span class="c-workers">{escape(card.workers)}</span>')
+    label = escape(f"{card.children}, {session.day:%A} {when}")
+    return (
+        f'<button type="button" class="{" ".join(classes)}" data-session="{card.pk}"{style} '
+        f'hx-get="{detail.replace("__pk__", str(card.pk))}" '
+        'hx-target="#session-modal-content" data-bs-toggle="modal" '
+        f'data-bs-target="#session-modal" aria-label="{label}">{"".join(parts)}</button>'
+    )
+
+
 def _refused(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -82,6 +131,11 @@ def rota_week(request, week: str):
     board = selectors.rota_board(
         rota_week=rota_week, area_code=area_code, worker_kind=worker_kind, view=view
     )
+    # The dialog's URL with a placeholder for the session: reversed once, not per card.
+    detail = reverse("scheduling:session_detail", args=[0]).replace("/0/", "/__pk__/")
+    detail = escape(f"{detail}?{urlencode({'board_query': request.GET.urlencode()})}")
+    for card in board.cards:
+        card.html = mark_safe(_card_html(card, detail=detail, venue_view=view == "venue"))  # noqa: S308
     run = board.latest_run
     filters = {k: v for k, v in (("area", area_code), ("kind", worker_kind)) if v}
     context = {

@@ -73,8 +73,10 @@ class _Names:
     def worker(self, code: str) -> str:
         return self.workers.get(code, code)
 
-    def generic(self, violation: str) -> str:
+    def generic(self, violation: str, key: str) -> str:
         text = re.sub(r"^rule \d+: ", "", violation)
+        text = re.sub(rf"\b(?:session )?{key}\b", "this session", text)
+        text = re.sub(r"\bsession (s\d+)\b", r"\1", text)
         text = SESSION_ID.sub(lambda m: f"the session of {self.session(m.group(0))}", text)
         for code, name in self.workers.items():
             text = re.sub(rf"\b{re.escape(code)}\b", name, text)
@@ -110,7 +112,7 @@ def _in_words(violation: str, names: _Names, key: str) -> str:
         )
     if m := _CHILD.match(violation):
         return f"The child already has a session at that time on {names.day(m['day'])}."
-    return names.generic(violation) + ("" if violation.endswith(".") else ".")
+    return names.generic(violation, key) + ("" if violation.endswith(".") else ".")
 
 
 def _involves(violation: str, key: str, worker_codes: set[str]) -> bool:
