@@ -146,6 +146,7 @@ TRAVEL = {
 }
 
 # Where each area's children usually meet, weighted by the rooms there.
+SATELLITE_VENUES = {"retford", "ollerton", "beeston"}
 HOME_VENUES = {
     "north": [("worksop-priory", 6), ("ollerton", 3), ("retford", 1)],
     "central": [("sandy-bank", 1)],
@@ -685,7 +686,9 @@ class _Builder:
             home = _weighted(rng, HOME_VENUES[area])
             venues = [home]
             others = [v for v, _ in HOME_VENUES[area] if v != home]
-            if others and rng.random() < 0.3:
+            # The satellites have one or two rooms: families there also accept another venue
+            # of the area, as the deputy would otherwise have nowhere to put them.
+            if others and (home in SATELLITE_VENUES or rng.random() < 0.3):
                 venues.append(rng.choice(others))
             feature_roll = rng.random()
             if feature_roll < 0.08:
