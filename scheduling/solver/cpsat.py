@@ -10,10 +10,17 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from .check import check
+from .check import Span, check
 from .greedy import Greedy, change_stats, check_pins
 from .model import Assignment, Scenario, Session, Solution, Unassigned
-from .rota import Rota, room_starts_ok, room_suits, session_starts, worker_suits
+from .rota import (
+    Rota,
+    room_starts_ok,
+    room_suits,
+    route_locations,
+    session_starts,
+    worker_suits,
+)
 
 CHANGE_WEIGHT = 50  # objective units per session moved from the previous rota
 
@@ -91,6 +98,8 @@ class DayModel:
         self.sessions = [s for s in scn.sessions if s.day == day]
         self.hint: dict = {}  # variable index -> (variable, value)
         self.x, self.st, self.y, self.z = {}, {}, {}, {}
+        self.brk, self.dev, self.keep = {}, {}, {}
+        self.prev_of = previous or {}
         uncovered, cost = [], []
         room_iv = defaultdict(list)
         worker_iv = defaultdict(list)
@@ -133,10 +142,11 @@ class DayModel:
                 ok = [t for t in starts if _fits_window(scn, wid, s, t)]
                 if ok:
                     workers[wid] = ok
-            if pin is None and len(workers) > max_workers:
+            limit = max(max_workers, s.workers_needed + 2)
+            if pin is None and len(workers) > limit:
                 keep = {wid for a in (inc, prev) if a for wid in a.workers}
                 ranked = sorted(workers, key=lambda wid: self._rank(s, wid))
-                chosen = set(ranked[:max_workers]) | (keep & set(workers))
+                chosen = set(ranked[:limit]) | (keep & set(workers))
                 workers = {k: v for k, v in workers.items() if k in chosen}
             if not starts or len(workers) < s.workers_needed or (not s.virtual and not rooms):
                 continue  # cannot be placed at all on this day
@@ -203,12 +213,14 @@ class DayModel:
                 child_iv[c].append(civ)
             if s.continuity_workers:
                 brk = m.NewBoolVar(f"b_{s.id}")
+                self.brk[s.id] = brk
                 cont = [zs[c] for c in s.continuity_workers if c in zs]
                 m.Add(sum(cont) + brk >= 1).OnlyEnforceIf(x)
                 cost.append(round(w["continuity_break"] * S) * brk)
             if s.preferred_start is not None:
                 devs = [abs(t - s.preferred_start) for t in starts]
                 dev = m.NewIntVar(0, max(devs), f"d_{s.id}")
+                self.dev[s.id] = dev
                 m.Add(dev >= g * st - s.preferred_start).OnlyEnforceIf(x)
                 m.Add(dev >= s.preferred_start - g * st).OnlyEnforceIf(x)
                 wd = w["start_deviation_minute"] * S
@@ -264,6 +276,7 @@ class DayModel:
         if prev is None:
             return x
         keep = m.NewBoolVar(f"k_{s.id}")
+        self.keep[s.id] = keep
         zs, ys = self.z[s.id], self.y.get(s.id, {})
         can = prev.start % self.g == 0 and all(wid in zs for wid in prev.workers)
         can = can and (prev.room is None or prev.room in ys)
@@ -367,35 +380,49 @@ class DayModel:
             _set(hint, x, int(placed))
             if placed:
                 _set(hint, self.st[sid], a.start // g)
+            else:
+                _set(hint, self.st[sid], min(_domain_values(m, self.st[sid])))
+            venue = scn.room_by_id[a.room].venue if placed and a.room else None
+            for v, lit in self.venue_lits_of.get(sid, {}).items():
+                if lit is not x:
+                    _set(hint, lit, int(v == venue))
             for r, y in self.y.get(sid, {}).items():
                 _set(hint, y, int(placed and a.room == r))
             for wid, z in self.z[sid].items():
                 _set(hint, z, int(placed and wid in a.workers))
+        for sid, x in self.x.items():
+            a = incumbent.get(sid) if _get(hint, x) else None
+            s = scn.session_by_id[sid]
+            if sid in self.brk:
+                broken = a is not None and not set(a.workers) & set(s.continuity_workers)
+                _set(hint, self.brk[sid], int(broken))
+            if sid in self.dev:
+                _set(hint, self.dev[sid], abs(a.start - s.preferred_start) if a else 0)
+            if sid in self.keep:
+                p = self.prev_of.get(sid)
+                same = a is not None and p is not None and _key(a) == _key(p)
+                _set(hint, self.keep[sid], int(same))
         for wid, nodes in self.nodes.items():
-            base = scn.worker_by_id[wid].base
             mine = [
                 (incumbent[s.id].start, s)
                 for s in {n[0].id: n[0] for n in nodes}.values()
                 if _get(hint, self.z[s.id][wid]) == 1
             ]
-            mine.sort(key=lambda p: (p[0], p[1].id))
-            route, last = [], base
-            for idx, (_start, s) in enumerate(mine):
+            spans = []
+            for _start, s in mine:
                 a = incumbent[s.id]
-                if s.virtual:
-                    nxt = next(
-                        (
-                            scn.room_by_id[incumbent[q.id].room].venue
-                            for _, q in mine[idx + 1 :]
-                            if not q.virtual
-                        ),
-                        None,
+                venue = None if s.virtual else scn.room_by_id[a.room].venue
+                spans.append(
+                    Span(
+                        s.id,
+                        s.day,
+                        a.start - s.transport_before,
+                        a.start + s.duration + s.transport_after,
+                        venue,
                     )
-                    v = last if last is not None else nxt
-                else:
-                    v = scn.room_by_id[a.room].venue
-                    last = v
-                route.append((s.id, v))
+                )
+            located = route_locations(scn, wid, spans) or [(x, x.venue) for x in spans]
+            route = [(x.sid, loc) for x, loc in located]
             chosen = {}
             for i, (s, v, _) in enumerate(nodes, start=1):
                 chosen[(s.id, v)] = i
@@ -674,13 +701,14 @@ def solve(
 
 def _auto_max_workers(scn: Scenario, n_day: int) -> int:
     """Candidate workers kept per session in the full model (the relaxation keeps all)."""
-    return min(len(scn.workers), 6)
+    return min(len(scn.workers), 4)
 
 
 def _params(seconds: float, seed: int, deterministic: bool) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.random_seed = seed
+    p.cp_model_probing_level = 0  # probing costs seconds on day models and rarely pays
     if deterministic:
         p.num_workers = 1
         p.max_deterministic_time = max(0.1, seconds)

@@ -55,7 +55,7 @@ class Rota:
         if any(span.start < x.end and x.start < span.end for x in spans):
             return None
         ok, travel = route_ok(self.scn, worker, [*spans, span])
-        if not ok:
+        if not ok or route_locations(self.scn, worker, [*spans, span]) is None:
             return None
         delta = travel - self.day_travel.get(key, 0)
         contract = self.scn.worker_by_id[worker].contract_minutes
@@ -172,3 +172,46 @@ def room_starts_ok(scn: Scenario, s: Session, room_id: str, start: int) -> bool:
     if not (v.open <= start and end <= v.close):
         return False
     return not any(start < y and x < end for x, y in room.closed_on(s.day))
+
+
+def route_locations(scn: Scenario, worker: str, spans: list) -> list | None:
+    """Where each of a worker-day's spans is, in time order, as the CP-SAT route model sees it.
+
+    A virtual session has no venue; the model places it at the venue of the session before or
+    after it (or the base), which costs no extra travel, and then needs each leg to fit in the
+    gap before the next span. Returns [(span, location)] or None when no placement fits; the
+    greedy keeps to rotas the model can represent, so its rota is always a valid hint.
+    """
+    seq = sorted(spans, key=lambda x: (x.start, x.end, x.sid))
+    base = scn.worker_by_id[worker].base
+    options = []
+    for i, x in enumerate(seq):
+        if x.venue is not None:
+            options.append([x.venue])
+            continue
+        before = next((y.venue for y in reversed(seq[:i]) if y.venue is not None), base)
+        after = next((y.venue for y in seq[i + 1 :] if y.venue is not None), base)
+        opts = list(dict.fromkeys(v for v in (before, after) if v is not None)) or [None]
+        options.append(opts)
+    # Forward pass: for each option of span i, the option of span i-1 it can follow.
+    back: list[dict] = []
+    reach = dict.fromkeys(options[0]) if seq else {}
+    back.append(reach)
+    for i in range(1, len(seq)):
+        p, q = seq[i - 1], seq[i]
+        nxt = {}
+        for lq in options[i]:
+            for lp in back[-1]:
+                if q.start - p.end >= scn.travel(lp, lq):
+                    nxt[lq] = lp
+                    break
+        if not nxt:
+            return None
+        back.append(nxt)
+    if not seq:
+        return []
+    locs = [next(iter(back[-1]))]
+    for i in range(len(seq) - 1, 0, -1):
+        locs.append(back[i][locs[-1]])
+    locs.reverse()
+    return list(zip(seq, locs, strict=True))
