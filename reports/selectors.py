@@ -370,7 +370,7 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
                 ["Held by the agency (out of county)", f["agency_sessions"]],
                 ["Did not attend", f["did_not_attend"]],
                 ["Cancelled", f["cancelled"]],
-                ["Still to happen", f["still_to_happen"]],
+                ["Open (neither held nor cancelled)", f["still_to_happen"]],
                 ["Coverage %", f["coverage"]],
                 ["Court sessions", f["court_sessions"]],
                 ["Court coverage %", f["court_coverage"]],

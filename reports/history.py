@@ -1,0 +1,185 @@
+"""Play out a past month on a demo county, so the monthly report has something to show.
+
+Demo data only: each week of the month is generated from the plans and placed by the rota
+solver, as the deputy would; then what happened is drawn from a seeded random source in
+proportions like the service's own (most sessions held, a few cancelled, some records late),
+with the taxis booked and the agency's sessions for children placed out of county.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from referrals.models import ContactPlan, Referral
+from scheduling.models import ContactSession, SessionRecord, SessionWorker, SolverRun
+from scheduling.services.planning import week_plan_sessions
+from scheduling.services.solving import rota_week_get, solver_run_create, solver_run_execute
+
+from .models import AgencySession, TaxiBooking
+from .selectors import add_working_days, month_bounds
+
+S = ContactSession.Status
+R = ContactSession.CancelReason
+CANCEL_REASONS = [
+    (R.CHILD_ILL, 30),
+    (R.PARENT_DID_NOT_ATTEND, 25),
+    (R.CARER_CANCELLED, 20),
+    (R.WORKER_ABSENT, 10),
+    (R.VENUE_CLOSED, 5),
+    (R.COURT_ORDER, 5),
+    (R.OTHER, 5),
+]
+AGENCIES = ["Horizon Family Contact", "Northway Supervised Contact"]
+
+
+@dataclass
+class PlayedMonth:
+    weeks: list[dt.date] = field(default_factory=list)
+    solver_runs: list[str] = field(default_factory=list)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    agency_sessions: int = 0
+    taxis: int = 0
+
+
+def _pick(rng: random.Random, pairs):
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def month_play(*, month: dt.date, seed: int = 1, time_limit: float = 20) -> PlayedMonth:
+    """Generate, solve and play out every week touching `month`; then record the month."""
+    first, last = month_bounds(month)
+    played = PlayedMonth()
+    monday = first - dt.timedelta(days=first.weekday())
+    while monday <= last:
+        week_plan_sessions(week_start=monday)
+        run = solver_run_create(
+            rota_week=rota_week_get(week_start=monday),
+            trigger=SolverRun.Trigger.COMMAND,
+            time_limit=time_limit,
+            seed=seed,
+        )
+        run = solver_run_execute(run_id=run.pk)
+        played.weeks.append(monday)
+        played.solver_runs.append(
+            f"{monday:%d %b}: {run.get_status_display()}, "
+            f"{run.sessions_placed}/{run.sessions_total} placed {run.error[:80]}"
+        )
+        monday += dt.timedelta(weeks=1)
+    _outcomes(first=first, last=last, seed=seed, played=played)
+    return played
+
+
+@transaction.atomic
+def _outcomes(*, first: dt.date, last: dt.date, seed: int, played: PlayedMonth) -> None:
+    rng = random.Random(seed)
+    fallback_author = get_user_model().objects.filter(is_superuser=True).first()
+    sessions = (
+        ContactSession.objects.filter(day__gte=first, day__lte=last, status__in=[S.PROPOSED])
+        .select_related("plan__referral")
+        .prefetch_related("staffing__worker__user", "plan__referral__children")
+        .order_by("day", "pk")
+    )
+    counts: dict[str, int] = {}
+    for session in sessions:
+        staffing = list(session.staffing.all())
+        if not session.starts_at or not staffing:
+            counts["uncovered"] = counts.get("uncovered", 0) + 1
+            continue  # never covered: stays open, and the report counts it against coverage
+        roll = rng.random()
+        if roll < 0.08:
+            reason = _pick(rng, CANCEL_REASONS)
+            session.status = S.CANCELLED
+            session.cancel_reason = reason
+            session.save(update_fields=["status", "cancel_reason"])
+            SessionWorker.objects.filter(session=session).update(holds_time=False)
+            if reason == R.CHILD_ILL and rng.random() < 0.5:
+                _virtual_instead(session, staffing, rng, fallback_author)
+                counts["virtual_instead"] = counts.get("virtual_instead", 0) + 1
+        elif roll < 0.11:
+            session.status = S.DID_NOT_ATTEND
+            session.save(update_fields=["status"])
+        else:
+            session.status = S.COMPLETED
+            session.save(update_fields=["status"])
+            _record(session, staffing, rng, fallback_author)
+        counts[session.status] = counts.get(session.status, 0) + 1
+        if session.plan.transport == ContactPlan.Transport.TAXI and session.status != S.CANCELLED:
+            child = session.plan.referral.children.all()[0]
+            TaxiBooking.objects.create(
+                session=session,
+                area_id=child.area_id,
+                day=session.day,
+                cost=Decimal(rng.randint(1500, 4200)) / 100,
+            )
+            played.taxis += 1
+    played.outcomes = counts
+    away = Referral.objects.filter(
+        status=Referral.Status.ACTIVE, children__out_of_county=True
+    ).prefetch_related("children")
+    for referral in away.distinct():
+        child = next(c for c in referral.children.all() if c.out_of_county)
+        day = first + dt.timedelta(days=(rng.randint(0, 4) - first.weekday()) % 7)
+        while day <= last:
+            AgencySession.objects.create(
+                child=child,
+                referral=referral,
+                agency=rng.choice(AGENCIES),
+                held_on=day,
+                duration_minutes=120,
+                cost=Decimal(rng.randint(16000, 21000)) / 100,
+            )
+            played.agency_sessions += 1
+            day += dt.timedelta(weeks=1)
+
+
+def _record(session, staffing, rng, fallback_author) -> None:
+    author = staffing[0].worker.user or fallback_author
+    if author is None:
+        return
+    lag = _pick(rng, [(0, 45), (1, 30), (2, 13), (3, 6), (5, 3), (None, 3)])
+    submitted = None
+    if lag is not None:
+        submitted = _aware(add_working_days(session.day, lag), dt.time(16, 30))
+    SessionRecord.objects.create(
+        session=session,
+        author=author,
+        attendance=SessionRecord.Attendance.ATTENDED,
+        observations="Demo record.",
+        submitted_at=submitted,
+    )
+
+
+def _virtual_instead(session, staffing, rng, fallback_author) -> None:
+    """The child is ill: a short video call at the same time instead, with the same worker."""
+    start = session.starts_at
+    call = ContactSession.objects.create(
+        rota_week=session.rota_week,
+        plan=session.plan,
+        slot=None,
+        day=session.day,
+        earliest_start=session.earliest_start,
+        latest_start=session.latest_start,
+        duration_minutes=30,
+        mode="virtual",
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+        status=S.COMPLETED,
+        replaces=session,
+    )
+    worker = staffing[0].worker
+    SessionWorker.objects.create(
+        session=call,
+        worker=worker,
+        busy_from=call.starts_at,
+        busy_to=call.ends_at,
+    )
+    _record(call, staffing, rng, fallback_author)
