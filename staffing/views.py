@@ -178,6 +178,23 @@ def area_glance(request):
         start = end = day
     sessions = list(selectors.area_sessions(areas=areas, start=start, end=end))
     step = dt.timedelta(weeks=1) if span == "week" else dt.timedelta(days=1)
+    load: dict[int, int] = {}
+    for session in sessions:
+        if session.status != ContactSession.Status.CANCELLED:
+            for row in session.staffing.all():
+                load[row.worker_id] = load.get(row.worker_id, 0) + 1
+    away = set(
+        Absence.objects.filter(
+            worker__area__in=areas,
+            status=Absence.Status.APPROVED,
+            starts_on__lte=end,
+            ends_on__gte=start,
+        ).values_list("worker_id", flat=True)
+    )
+    team = [
+        (worker, load.get(worker.pk, 0), worker.pk in away)
+        for worker in selectors.area_workers(areas=areas)
+    ]
     context = {
         "areas": areas,
         "day": day,
@@ -186,6 +203,7 @@ def area_glance(request):
         "start": start,
         "end": end,
         "days": _group_by_day(sessions),
+        "team": team,
         "previous": day - step,
         "next": day + step,
         "requests": selectors.area_absences(areas=areas, status=Absence.Status.REQUESTED),
@@ -226,23 +244,17 @@ def absence_detail(request, pk: int):
     _led_areas(request)
     absence = selectors.absence_for_team_leader(user=request.user, pk=pk)
     uncovered = list(selectors.uncovered_sessions(absence=absence))
+    first_monday = absence.starts_on - dt.timedelta(days=absence.starts_on.weekday())
     runs = SolverRun.objects.filter(
         trigger=SolverRun.Trigger.REPLAN,
-        rota_week__in={s.rota_week_id for s in uncovered} | set(_recent_replan_weeks(absence)),
+        rota_week__week_start__gte=first_monday,
+        rota_week__week_start__lte=absence.ends_on,
+        created_at__gte=timezone.now() - dt.timedelta(days=14),
     ).select_related("rota_week")[:5]
     return render(
         request,
         "staffing/absence_detail.html",
         {"absence": absence, "uncovered": uncovered, "runs": runs},
-    )
-
-
-def _recent_replan_weeks(absence: Absence) -> list[int]:
-    monday = absence.starts_on - dt.timedelta(days=absence.starts_on.weekday())
-    return list(
-        SolverRun.objects.filter(
-            rota_week__week_start__gte=monday, rota_week__week_start__lte=absence.ends_on
-        ).values_list("rota_week_id", flat=True)
     )
 
 

@@ -17,6 +17,7 @@ from scheduling.services.approvals import (
 )
 from tests.factories import (
     A_MONDAY,
+    AbsenceFactory,
     AreaFactory,
     ChildFactory,
     ContactPlanFactory,
@@ -335,3 +336,56 @@ def test_a_leader_cannot_approve_another_areas_day(client):
 
     theirs.refresh_from_db()
     assert theirs.status == ContactSession.Status.AWAITING_APPROVAL
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_whatever_its_length(
+    client, django_assert_max_num_queries
+):
+    t = team()
+    for hour in (9, 11, 13, 15, 17):
+        worker = WorkerFactory(area=t["area"], base_venue=t["venue"])
+        placed_session(room=RoomFactory(venue=t["venue"]), workers=[worker], hour=hour)
+    client.force_login(t["leader"])
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("staffing:approvals"))
+
+    assert response.context["count"] == 5
+
+
+# --- the area at a glance -----------------------------------------------------------------
+
+
+def test_the_area_page_shows_todays_sessions_and_who_is_on_them(client):
+    t, north = team(), team("north")
+    today = placed_session(room=t["room"], workers=[t["worker"]], status="booked")
+    tomorrow = placed_session(
+        room=t["room"], workers=[t["worker"]], day=A_MONDAY + dt.timedelta(days=1)
+    )
+    theirs = placed_session(room=north["room"], workers=[north["worker"]])
+
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(t["leader"])
+        body = client.get(reverse("staffing:area")).content.decode()
+        week = client.get(reverse("staffing:area"), {"span": "week"}).content.decode()
+
+    assert f'id="session-{today.pk}"' in body
+    assert "Central Worker" in body
+    assert f'id="session-{tomorrow.pk}"' not in body
+    assert f'id="session-{theirs.pk}"' not in body
+    assert f'id="session-{tomorrow.pk}"' in week
+    assert f'id="session-{theirs.pk}"' not in week
+
+
+def test_the_area_page_shows_who_is_away(client):
+    t = team()
+    placed_session(room=t["room"], workers=[t["worker"]], status="booked")
+    colleague = WorkerFactory(area=t["area"], base_venue=t["venue"], name="Away Worker")
+    AbsenceFactory(worker=colleague, starts_on=A_MONDAY, ends_on=A_MONDAY)
+
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(t["leader"])
+        response = client.get(reverse("staffing:area"))
+
+    team_rows = {w.name: (count, away) for w, count, away in response.context["team"]}
+    assert team_rows == {"Central Worker": (1, False), "Away Worker": (0, True)}

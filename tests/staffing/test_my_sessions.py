@@ -130,3 +130,22 @@ def test_a_cancelled_session_shows_as_cancelled(client, frozen):
     body = client.get(reverse("staffing:my_session", args=[session.pk])).content.decode()
 
     assert "Cancelled: Child ill" in body
+
+
+def test_my_sessions_reads_a_fixed_number_of_queries_whatever_its_length(
+    client, frozen, django_assert_max_num_queries
+):
+    t = team()
+    for days in range(6):
+        placed_session(
+            room=t["room"],
+            workers=[t["worker"]],
+            day=A_MONDAY + dt.timedelta(days=days),
+            status=BOOKED,
+        )
+    client.force_login(t["worker"].user)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("staffing:my_sessions"))
+
+    assert sum(len(items) for _, items in response.context["days"]) == 6
