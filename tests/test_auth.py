@@ -227,3 +227,17 @@ def test_a_user_with_no_role_is_told_to_ask_an_administrator(client):
     page = _home(client, UserFactory())
 
     assert "No role yet: ask an administrator." in page
+
+
+@pytest.mark.parametrize(
+    ("path", "view_name"),
+    [
+        ("/rota/2026-12-07/", "scheduling:rota_week"),
+        ("/approvals/", "staffing:approvals"),
+        ("/me/sessions/", "staffing:my_sessions"),
+    ],
+)
+def test_the_home_page_links_lead_to_real_pages(path, view_name):
+    from django.urls import resolve
+
+    assert resolve(path).view_name == view_name
