@@ -569,7 +569,10 @@ def solve(
     days = sorted({s.day for s in scn.sessions})
     counts = {d: sum(1 for s in scn.sessions if s.day == d) for d in days}
     total = sum(counts.values()) or 1
-    budget = max(0.5, time_limit * 0.92 - greedy_seconds - 0.5)
+    if deterministic:  # the same budgets whatever the machine's speed
+        budget = max(0.5, time_limit * 0.85)
+    else:
+        budget = max(0.5, time_limit * 0.92 - greedy_seconds - 0.5)
     day_results: list[DayResult] = []
     all_optimal = True
     done = 0
@@ -782,10 +785,11 @@ def _solve_day(
     res.assignments = {k: v for k, v in incumbent.items() if scn.session_by_id[k].day == day}
     t2 = time.monotonic()
     status1 = cp_model.OPTIMAL
-    if value1 > lb + 0.5:
+    stage1_ran = value1 > lb + 0.5
+    if stage1_ran:
         # Stage 1b: the greedy misses coverage the bound allows: maximise it in the full model.
         m.Minimize(dm.uncovered)
-        left = seconds - (time.monotonic() - t_start)
+        left = 0.8 * seconds if deterministic else seconds - (time.monotonic() - t_start)
         solver = _params(0.4 * left, seed, deterministic)
         status1 = solver.Solve(m, _Progress(report("coverage", 0.2, S)) if notify else None)
         found = status1 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -809,7 +813,10 @@ def _solve_day(
     # Stage 2: hold coverage, minimise the rest of the objective.
     m.Add(dm.uncovered <= value1)
     m.Minimize(dm.cost)
-    left = max(0.2, seconds - (time.monotonic() - t_start))
+    if deterministic:  # budgets must not depend on the wall clock
+        left = 0.8 * seconds * (0.6 if stage1_ran else 1.0)
+    else:
+        left = max(0.2, seconds - (time.monotonic() - t_start))
     solver2 = _params(left, seed, deterministic)
     t3 = time.monotonic()
     status2 = solver2.Solve(m, _Progress(report("cost", 0.7, S)) if notify else None)

@@ -135,7 +135,58 @@ class Greedy:
             a = self.place(s)
             if a is not None:
                 rota.add(a)
+        self.repair(fixed={p.session for p in scn.pinned})
         return self.solution()
+
+    def repair(self, fixed: set[str], rounds: int = 2) -> None:
+        """Place a left-over session by moving one booked session of the same day elsewhere
+        (or dropping it when it weighs less)."""
+        scn, rota = self.scn, self.rota
+        weight = scn.unassigned_weight
+        for _ in range(rounds):
+            changed = False
+            left = [s for s in scn.sessions if s.id not in rota.assigned]
+            left.sort(key=lambda s: session_order(scn, s, len(self.eligible[s.id])))
+            for s in left:
+                lo, hi = s.earliest_start - 120, s.latest_start + s.duration + 120
+                mine = set(self.eligible[s.id])
+                venues = set(s.venues)
+                blockers = [
+                    b
+                    for sid, b in rota.assigned.items()
+                    if sid not in fixed
+                    and scn.session_by_id[sid].day == s.day
+                    and b.start < hi
+                    and lo < b.start + scn.session_by_id[sid].duration
+                    and (
+                        mine & set(b.workers)
+                        or (b.room is not None and scn.room_by_id[b.room].venue in venues)
+                        or set(s.children) & set(scn.session_by_id[sid].children)
+                    )
+                ]
+                blockers.sort(
+                    key=lambda b: (weight(scn.session_by_id[b.session].priority), b.session)
+                )
+                for b in blockers[:20]:
+                    rota.remove(b.session)
+                    a = self.place(s)
+                    if a is None:
+                        rota.add(b)
+                        continue
+                    rota.add(a)
+                    other = scn.session_by_id[b.session]
+                    again = self.place(other)
+                    if again is not None:
+                        rota.add(again)
+                        changed = True
+                        break
+                    if weight(other.priority) < weight(s.priority):
+                        changed = True
+                        break
+                    rota.remove(s.id)
+                    rota.add(b)
+            if not changed:
+                break
 
     def solution(self) -> Solution:
         from .explain import explain_with_rota
