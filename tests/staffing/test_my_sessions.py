@@ -42,7 +42,7 @@ def test_my_sessions_lists_today_and_the_next_two_weeks_only(client, frozen):
     assert "Today" in body
 
 
-def test_my_sessions_shows_time_place_child_attendees_and_transport(client, frozen):
+def test_my_sessions_shows_time_place_child_attendees_transport_and_notes(client, frozen):
     t = team()
     session = placed_session(
         room=t["room"],
@@ -61,6 +61,8 @@ def test_my_sessions_shows_time_place_child_attendees_and_transport(client, froz
     assert session.plan.referral.children.get().reference in body
     assert "Mother and grandmother" in body
     assert "30 min before, 25 min after" in body
+    assert "1 High St" in body
+    assert "Mother must not be told the placement address." in body
 
 
 def test_my_sessions_never_shows_another_workers_session_or_a_draft(client, frozen):
@@ -145,7 +147,7 @@ def test_my_sessions_reads_a_fixed_number_of_queries_whatever_its_length(
         )
     client.force_login(t["worker"].user)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("staffing:my_sessions"))
 
     assert sum(len(items) for _, items in response.context["days"]) == 6
