@@ -1,7 +1,7 @@
-"""Reads for the rota board: one week, laid out by worker and by room, in a fixed number of queries.
+"""Reads for the rota board: one week, laid out by worker and by room.
 
-Everything the board shows is read in seven queries whatever the week's size; the layout (rows,
-cells, cards, minutes and travel) is then built in Python from those rows.
+Everything the board shows is read in a fixed number of queries whatever the week's size; the
+layout (rows, cells, cards, minutes and travel) is then built in Python from those rows.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from referrals.models import Child
+from referrals.models import Referral
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from scheduling.solver.model import UNLISTED_TRAVEL_MINUTES
 from staffing.models import Worker
@@ -22,46 +22,64 @@ from venues.models import Area, Room, TravelTime
 DAY_OPENS = 8 * 60 + 30  # the service's day on the by-venue timeline: 08:30 ...
 DAY_CLOSES = 19 * 60  # ... to 19:00
 DAY_SPAN = DAY_CLOSES - DAY_OPENS
-CARD_FIELDS = (
-    "rota_week_id",
-    "plan_id",
-    "day",
-    "earliest_start",
-    "latest_start",
-    "duration_minutes",
-    "mode",
-    "starts_at",
-    "ends_at",
-    "room_id",
-    "status",
-    "pinned",
-    "unplaced_reason",
-    "changed_in_replan",
-)
+MODE_LABELS = dict(ContactSession._meta.get_field("mode").choices)
+STATUS_LABELS = dict(ContactSession.Status.choices)
+
+
+@dataclass
+class Staff:
+    worker_id: int
+    name: str
+    busy_minutes: int
+    holds_time: bool
 
 
 @dataclass
 class Card:
-    """One session as the board draws it."""
+    """One session as the board draws it: plain values, no model instances (a week has
+    hundreds of sessions, and building model objects was most of the page's time)."""
 
-    session: ContactSession
-    start: dt.datetime | None
-    end: dt.datetime | None
-    children: str
-    venue: str
+    pk: int
+    day: dt.date
+    earliest_start: dt.time
+    latest_start: dt.time
+    mode: str
+    status: str
+    pinned: bool
+    changed_in_replan: bool
+    unplaced_reason: str
+    transport: str
+    priority: str
+    referral_id: int
+    reference: str
+    room_id: int | None
     room: str
-    workers: str
+    venue_id: int | None
+    venue: str
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    children: str = ""
+    child_areas: set[int] = field(default_factory=set)
+    staff: list[Staff] = field(default_factory=list)
     left: float = 0.0  # percent of the by-venue day, for placed sessions
     width: float = 0.0
     html: str = ""  # drawn once by the view, shown in every cell the session appears in
 
     @property
-    def pk(self) -> int:
-        return self.session.pk
+    def is_court(self) -> bool:
+        return self.priority == "court"
 
     @property
-    def is_court(self) -> bool:
-        return self.session.plan.referral.priority == "court"
+    def workers(self) -> str:
+        return ", ".join(s.name for s in self.staff)
+
+    @property
+    def mode_label(self) -> str:
+        return MODE_LABELS.get(self.mode, self.mode)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 @dataclass
@@ -114,36 +132,78 @@ class Board:
         ]
 
 
-def week_board_sessions(*, rota_week: RotaWeek):
-    """The week's sessions (cancelled ones aside) with everything a card shows, and no more."""
-    return (
+def week_cards(*, rota_week: RotaWeek) -> list[Card]:
+    """The week's sessions (cancelled ones aside) as cards, in three queries."""
+    rows = (
         ContactSession.objects.filter(rota_week_id=rota_week.pk)
         .exclude(status=ContactSession.Status.CANCELLED)
-        .select_related("plan__referral", "room__venue")
-        .only(
-            *CARD_FIELDS,
+        .order_by("day", "starts_at", "pk")
+        .values_list(
+            "pk",
+            "day",
+            "earliest_start",
+            "latest_start",
+            "mode",
+            "status",
+            "pinned",
+            "changed_in_replan",
+            "unplaced_reason",
             "plan__transport",
             "plan__referral__priority",
+            "plan__referral_id",
             "plan__referral__reference",
+            "room_id",
             "room__name",
+            "room__venue_id",
             "room__venue__name",
+            "starts_at",
+            "ends_at",
         )
-        .prefetch_related(
-            Prefetch(
-                "staffing",
-                queryset=SessionWorker.objects.select_related("worker")
-                .only(
-                    "session_id", "worker_id", "busy_from", "busy_to", "holds_time", "worker__name"
-                )
-                .order_by("worker__name"),
-            ),
-            Prefetch(
-                "plan__referral__children",
-                queryset=Child.objects.only("id", "first_name", "reference", "area_id"),
-            ),
-        )
-        .order_by("day", "starts_at", "pk")
     )
+    cards = {}
+    for *values, starts_at, ends_at in rows:
+        card = Card(*values)
+        card.room, card.venue = card.room or "", card.venue or ""
+        if starts_at is not None:
+            card.start, card.end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+            first = card.start.hour * 60 + card.start.minute
+            last = card.end.hour * 60 + card.end.minute
+            card.left = round(100 * max(first - DAY_OPENS, 0) / DAY_SPAN, 3)
+            card.width = round(
+                100 * max(min(last, DAY_CLOSES) - max(first, DAY_OPENS), 5) / DAY_SPAN, 3
+            )
+        cards[card.pk] = card
+    if not cards:
+        return []
+    staffing = (
+        SessionWorker.objects.filter(session__rota_week_id=rota_week.pk)
+        .exclude(session__status=ContactSession.Status.CANCELLED)
+        .order_by("worker__name")
+        .values_list(
+            "session_id", "worker_id", "worker__name", "busy_from", "busy_to", "holds_time"
+        )
+    )
+    for session_id, worker_id, name, busy_from, busy_to, holds_time in staffing:
+        minutes = int((busy_to - busy_from).total_seconds() // 60)
+        cards[session_id].staff.append(Staff(worker_id, name, minutes, holds_time))
+    by_referral = defaultdict(list)
+    for card in cards.values():
+        by_referral[card.referral_id].append(card)
+    children = (
+        Referral.children.through.objects.filter(referral_id__in=list(by_referral))
+        .order_by("child__first_name", "child__reference")
+        .values_list("referral_id", "child__first_name", "child__reference", "child__area_id")
+    )
+    names = defaultdict(list)
+    for referral_id, first_name, reference, area_id in children:
+        names[referral_id].append(first_name or reference)
+        for card in by_referral[referral_id]:
+            card.child_areas.add(area_id)
+    for referral_id, group in by_referral.items():
+        label = ", ".join(names[referral_id]) or group[0].reference
+        for card in group:
+            card.children = label
+    return list(cards.values())
 
 
 def _travel_lookup() -> dict[tuple[int, int], int]:
@@ -161,36 +221,6 @@ def _leg(travel: dict, a: int | None, b: int | None) -> int:
     return travel.get((a, b), UNLISTED_TRAVEL_MINUTES)
 
 
-def _card(session: ContactSession) -> Card:
-    children = list(session.plan.referral.children.all())
-    names = (
-        ", ".join(c.first_name or c.reference for c in children) or session.plan.referral.reference
-    )
-    start = timezone.localtime(session.starts_at) if session.starts_at else None
-    end = timezone.localtime(session.ends_at) if session.ends_at else None
-    card = Card(
-        session=session,
-        start=start,
-        end=end,
-        children=names,
-        venue=session.room.venue.name if session.room else "",
-        room=session.room.name if session.room else "",
-        workers=", ".join(sw.worker.name for sw in session.staffing.all()),
-    )
-    if start and end:
-        first = start.hour * 60 + start.minute
-        last = end.hour * 60 + end.minute
-        card.left = round(100 * max(first - DAY_OPENS, 0) / DAY_SPAN, 3)
-        card.width = round(
-            100 * max(min(last, DAY_CLOSES) - max(first, DAY_OPENS), 5) / DAY_SPAN, 3
-        )
-    return card
-
-
-def _child_areas(session: ContactSession) -> set[int]:
-    return {c.area_id for c in session.plan.referral.children.all()}
-
-
 def rota_board(
     *, rota_week: RotaWeek, area_code: str = "", worker_kind: str = "", view: str = "worker"
 ) -> Board:
@@ -199,17 +229,14 @@ def rota_board(
     day_index = {day: n for n, day in enumerate(days)}
     areas = list(Area.objects.order_by("name"))
     area = next((a for a in areas if a.code == area_code), None)
-    sessions = list(week_board_sessions(rota_week=rota_week)) if rota_week.pk else []
     latest_run = (
         SolverRun.objects.filter(rota_week_id=rota_week.pk).order_by("-created_at").first()
         if rota_week.pk
         else None
     )
-    cards = [_card(s) for s in sessions]
+    cards = week_cards(rota_week=rota_week) if rota_week.pk else []
 
-    unplaced = [
-        c for c in cards if c.start is None and (area is None or area.pk in _child_areas(c.session))
-    ]
+    unplaced = [c for c in cards if c.start is None and (area is None or area.pk in c.child_areas)]
     placed = [c for c in cards if c.start is not None]
 
     worker_groups: list[tuple[Area, list[WorkerRow]]] = []
@@ -221,7 +248,7 @@ def rota_board(
             rooms = rooms.filter(venue__area=area)
         by_room: dict[int | None, list[list[Card]]] = defaultdict(lambda: [[] for _ in days])
         for card in placed:
-            by_room[card.session.room_id][day_index[card.session.day]].append(card)
+            by_room[card.room_id][day_index[card.day]].append(card)
         for room in rooms.order_by("venue__name", "name"):
             room_rows.append(RoomRow(label=room.name, venue=room.venue.name, days=by_room[room.pk]))
         if None in by_room and area is None:
@@ -242,20 +269,19 @@ def rota_board(
             groups[worker.area_id].append(row)
             group_areas[worker.area_id] = worker.area
         for card in placed:
-            staffing = card.session.staffing.all()
-            if not staffing and area is None and not worker_kind:
-                unstaffed[day_index[card.session.day]].append(card)
-            for sw in staffing:
-                row = rows.get(sw.worker_id)
+            if not card.staff and area is None and not worker_kind:
+                unstaffed[day_index[card.day]].append(card)
+            for staff in card.staff:
+                row = rows.get(staff.worker_id)
                 if row is None:
                     continue
-                row.days[day_index[card.session.day]].append(card)
-                if sw.holds_time:
-                    row.busy_minutes += int((sw.busy_to - sw.busy_from).total_seconds() // 60)
+                row.days[day_index[card.day]].append(card)
+                if staff.holds_time:
+                    row.busy_minutes += staff.busy_minutes
         for row in rows.values():
             base = row.worker.base_venue_id
             for day_cards in row.days:
-                route = [c.session.room.venue_id for c in day_cards if c.session.room_id]
+                route = [c.venue_id for c in day_cards if c.venue_id]
                 if not route:
                     continue
                 legs = sum(_leg(travel, a, b) for a, b in zip(route, route[1:], strict=False))
@@ -270,9 +296,9 @@ def rota_board(
         "unplaced": len(cards) - len(placed),
         "court_total": sum(1 for c in cards if c.is_court),
         "court_placed": sum(1 for c in placed if c.is_court),
-        "proposed": sum(1 for c in placed if c.session.status == ContactSession.Status.PROPOSED),
-        "changed": sum(1 for c in cards if c.session.changed_in_replan),
-        "pinned": sum(1 for c in placed if c.session.pinned),
+        "proposed": sum(1 for c in placed if c.status == ContactSession.Status.PROPOSED),
+        "changed": sum(1 for c in cards if c.changed_in_replan),
+        "pinned": sum(1 for c in placed if c.pinned),
     }
     return Board(
         rota_week=rota_week,
@@ -290,11 +316,14 @@ def rota_board(
 
 def board_session_get(*, pk: int) -> ContactSession:
     """One session with what its dialog shows (raises DoesNotExist)."""
-    return week_board_sessions_base().get(pk=pk)
-
-
-def week_board_sessions_base():
-    return ContactSession.objects.select_related("plan__referral", "room__venue", "rota_week")
+    return (
+        ContactSession.objects.select_related("plan__referral", "room__venue", "rota_week")
+        .prefetch_related(
+            Prefetch("staffing", queryset=SessionWorker.objects.select_related("worker")),
+            "plan__referral__children",
+        )
+        .get(pk=pk)
+    )
 
 
 def solver_run_get(*, pk: int) -> SolverRun:

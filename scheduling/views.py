@@ -57,31 +57,34 @@ def _session(pk: int) -> ContactSession:
 def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
     """One card as HTML; drawn in Python since a week has hundreds (a template include each
     would cost most of the page's time). Every value from the database is escaped."""
-    session = card.session
-    classes = [f"rota-card mode-{session.mode} status-{session.status}"]
+    classes = [f"rota-card mode-{escape(card.mode)} status-{escape(card.status)}"]
     marks = []
     if card.is_court:
         classes.append("court")
-    if session.changed_in_replan:
+    if card.changed_in_replan:
         classes.append("changed")
         marks.append('<span class="c-changed" title="Changed by the last re-plan">changed</span>')
-    if session.pinned:
+    if card.pinned:
         classes.append("pinned")
         marks.append('<span class="c-pin" title="Pinned">&#128204;</span>')
     if card.start:
         when = f"{card.start:%H:%M}–{card.end:%H:%M}"
     else:
-        when = f"{session.day:%a} {session.earliest_start:%H:%M}–{session.latest_start:%H:%M} start"
+        window = f"{card.earliest_start:%H:%M}"
+        if card.latest_start != card.earliest_start:
+            window += f"–{card.latest_start:%H:%M}"
+        when = f"{card.day:%a} {window} start"
     style = ""
     if venue_view and card.start:
         style = f' style="left:{card.left}%;width:{card.width}%"'
-    meta = [escape(session.get_mode_display())]
+    meta = [escape(card.mode_label)]
     if card.is_court:
         meta.append("<strong>court</strong>")
-    transport = session.plan.transport
-    if transport != "carer":
-        meta.append("worker drives" if transport == "worker" else escape(transport))
-    meta.append(escape(session.get_status_display().lower()))
+    if card.transport == "worker":
+        meta.append("worker drives")
+    elif card.transport != "carer":
+        meta.append(escape(card.transport))
+    meta.append(escape(card.status_label.lower()))
     parts = [
         f'<span class="c-time">{when}</span>',
         *marks,
@@ -90,9 +93,9 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
     if card.room:
         parts.append(f'<span class="c-where">{escape(card.venue)} · {escape(card.room)}</span>')
     parts.append(f'<span class="c-meta">{" · ".join(meta)}</span>')
-    if venue_view and card.workers:
+    if venue_view and card.staff:
         parts.append(f'<span class="c-workers">{escape(card.workers)}</span>')
-    label = escape(f"{card.children}, {session.day:%A} {when}")
+    label = escape(f"{card.children}, {card.day:%A} {when}")
     return (
         f'<button type="button" class="{" ".join(classes)}" data-session="{card.pk}"{style} '
         f'hx-get="{detail.replace("__pk__", str(card.pk))}" '

@@ -97,7 +97,9 @@ def test_the_deputy_plans_fixes_pins_and_publishes_a_week(page: Page, live_serve
     expect(page.locator("h1")).to_contain_text(f"{monday:%B}")
     expect(page.locator("#week-state")).to_have_text("Draft")
 
-    page.get_by_role("button", name="Plan this week").click()
+    # Celery runs eagerly here, so the POST returns once the solver is done.
+    with page.expect_navigation(timeout=180_000):
+        page.get_by_role("button", name="Plan this week").click(timeout=180_000)
     progress = page.locator("#run-progress")
     expect(progress).to_have_attribute("data-status", "succeeded", timeout=90_000)
     expect(progress).to_contain_text("Coverage")
