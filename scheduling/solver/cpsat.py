@@ -11,7 +11,7 @@ from fractions import Fraction
 from ortools.sat.python import cp_model
 
 from .check import Span, check
-from .greedy import Greedy, change_stats, check_pins
+from .greedy import Greedy, change_stats, check_pins, sanitize
 from .model import Assignment, Scenario, Session, Solution, Unassigned
 from .rota import (
     Rota,
@@ -51,6 +51,7 @@ class DayResult:
     coverage_bound: float | None = None  # lower bound on unassigned penalty, objective units
     coverage_optimal: bool = False
     cost_bound: float | None = None
+    total_bound: float | None = None  # lower bound on the day's objective (relaxation)
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -595,20 +596,32 @@ def solve(
             caps[w.id] = w.contract_minutes - other
         n_day = counts[day]
         limit = max_workers if max_workers is not None else _auto_max_workers(scn, n_day)
-        res = _solve_day(
-            scn,
-            day,
-            incumbent,
-            caps,
-            prev_map,
-            limit,
-            day_budget,
-            seed,
-            deterministic,
-            notify,
-            done / total,
-            counts[day] / total,
-        )
+        try:
+            res = _solve_day(
+                scn,
+                day,
+                incumbent,
+                caps,
+                prev_map,
+                limit,
+                day_budget,
+                seed,
+                deterministic,
+                notify,
+                done / total,
+                counts[day] / total,
+            )
+        except Exception as error:  # noqa: BLE001 - the greedy rota of the day stands
+            res = DayResult(day, None)
+            res.stages.append(
+                {
+                    "name": "error",
+                    "objective": None,
+                    "bound": None,
+                    "status": f"{type(error).__name__}: {error}",
+                    "wall_seconds": 0.0,
+                }
+            )
         day_results.append(res)
         all_optimal = all_optimal and res.coverage_optimal
         if res.assignments is not None:
@@ -646,12 +659,30 @@ def solve(
         ],
     )
     final = check(scn, sol)
+    if not final.valid:  # never expected: drop what does not fit rather than return it
+        kept = sanitize(scn, sol.assignments)
+        rota = Rota(scn)
+        for a in kept:
+            rota.add(a)
+        sol = Solution(
+            scn.name,
+            kept,
+            [
+                Unassigned(s.id, explain_with_rota(scn, s.id, rota))
+                for s in scn.sessions
+                if s.id not in rota.assigned
+            ],
+        )
+        final = check(scn, sol)
     cov_bound = None
     if day_results and all(r.coverage_bound is not None for r in day_results):
         cov_bound = round(sum(r.coverage_bound for r in day_results), 3)
-    proven = cov_bound is not None
+    total_bound = None
+    if day_results and all(r.total_bound is not None for r in day_results):
+        total_bound = round(sum(r.total_bound for r in day_results), 3)
+        total_bound = max(total_bound, cov_bound or 0)
     stages = []
-    for name in ("coverage-bound", "coverage", "cost"):
+    for name in ("coverage-bound", "objective-bound", "coverage", "cost"):
         parts = [st for r in day_results for st in r.stages if st["name"] == name]
         if not parts:
             continue
@@ -670,7 +701,7 @@ def solve(
         "solver": "cp-sat",
         "wall_seconds": round(time.monotonic() - t0, 3),
         "objective": final.objective,
-        "bound": cov_bound if proven else None,
+        "bound": total_bound if total_bound is not None else cov_bound,
         "coverage_bound": cov_bound,
         "coverage_optimal": all_optimal,
         "coverage_penalty": round(
@@ -696,7 +727,12 @@ def solve(
     if previous is not None:
         sol.stats.update(change_stats(previous, sol))
     notify(
-        {"stage": "done", "fraction": 1.0, "objective": final.objective, "bound": cov_bound},
+        {
+            "stage": "done",
+            "fraction": 1.0,
+            "objective": final.objective,
+            "bound": sol.stats["bound"],
+        },
         True,
     )
     return sol
@@ -757,7 +793,7 @@ def _solve_day(
     relax = DayModel(scn, day, incumbent, full, None, len(scn.workers), relaxed=True)
     S = relax.scale
     if not relax.x:
-        res.coverage_bound = relax.fixed_penalty
+        res.coverage_bound = res.total_bound = relax.fixed_penalty
         res.coverage_optimal = True
         res.assignments = {}
         return res
@@ -776,6 +812,24 @@ def _solve_day(
             "bound": round(res.coverage_bound, 3),
             "status": STATUS.get(status, str(status)),
             "wall_seconds": round(time.monotonic() - t1, 3),
+        }
+    )
+
+    # Stage 1a': the same relaxation for the whole objective but travel: a proven lower
+    # bound on the day's part of the objective.
+    relax.m.Minimize(relax.uncovered + relax.cost)
+    t1b = time.monotonic()
+    solver = _params(0.1 * seconds, seed, deterministic)
+    status = solver.Solve(relax.m)
+    if status not in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        res.total_bound = max(0.0, solver.BestObjectiveBound()) / S + relax.fixed_penalty
+    res.stages.append(
+        {
+            "name": "objective-bound",
+            "objective": None,
+            "bound": None if res.total_bound is None else round(res.total_bound, 3),
+            "status": STATUS.get(status, str(status)),
+            "wall_seconds": round(time.monotonic() - t1b, 3),
         }
     )
 

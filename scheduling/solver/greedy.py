@@ -205,8 +205,15 @@ def greedy(scenario: Scenario, *, previous: Solution | None = None) -> Solution:
     """A fast valid rota: court first, then risk, then standard; tightest windows first."""
     t0 = time.perf_counter()
     check_pins(scenario)
-    sol = Greedy(scenario).run(previous)
+    g = Greedy(scenario)
+    sol = g.run(previous)
     report = check(scenario, sol)
+    if not report.valid:  # never expected: drop what does not fit rather than return it
+        g.rota = Rota(scenario)
+        for a in sanitize(scenario, sol.assignments):
+            g.rota.add(a)
+        sol = g.solution()
+        report = check(scenario, sol)
     sol.stats = {
         "solver": "greedy",
         "wall_seconds": round(time.perf_counter() - t0, 3),
@@ -242,3 +249,16 @@ def _key(a: Assignment | None):
 
 def describe(a: Assignment) -> str:
     return f"{a.session} {clock(a.start)} {a.room} {','.join(a.workers)}"
+
+
+def sanitize(scn: Scenario, assignments: list[Assignment]) -> list[Assignment]:
+    """Keep the assignments that fit one by one (pins first): a safety net, never expected
+    to drop anything, that makes any rota valid."""
+    rota = Rota(scn)
+    pinned = {p.session for p in scn.pinned}
+    for p in scn.pinned:
+        rota.add(Assignment(p.session, p.start, p.room, tuple(p.workers)))
+    for a in assignments:
+        if a.session not in pinned and rota.fits(a):
+            rota.add(a)
+    return [rota.assigned[s.id] for s in scn.sessions if s.id in rota.assigned]

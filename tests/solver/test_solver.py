@@ -190,3 +190,22 @@ def test_the_tiny_scenario_is_solved_completely():
     sol = solve(scn, time_limit=3)
     report = _valid_everywhere(TINY, sol)
     assert report.coverage["percent"] == 100.0
+
+
+def test_the_safety_net_keeps_what_fits_and_drops_a_clash(tiny):
+    from scheduling.solver.greedy import sanitize
+    from scheduling.solver.model import Assignment
+
+    good = solution_from_dict_tiny(tiny)
+    clash = Assignment("s2", 615, "A1", ("w1",))  # A1 still in use after s1, w1 needed there
+    kept = sanitize(tiny, [a for a in good if a.session != "s2"] + [clash])
+    assert {a.session for a in kept} == {"s1", "s3", "s4", "s5"}
+    assert sanitize(tiny, good) == good
+
+
+def solution_from_dict_tiny(tiny):
+    from scheduling.solver import solution_from_dict
+
+    from .conftest import TINY_SOLUTION
+
+    return solution_from_dict(TINY_SOLUTION, tiny).assignments
