@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import statistics
 import sys
@@ -38,19 +39,26 @@ def _arguments() -> argparse.Namespace:
 
 
 def _temporary_postgres(url: str) -> tuple[str, callable]:
-    import psycopg
+    import psycopg2
 
     name = f"contact_bench_{uuid.uuid4().hex[:8]}"
     base, _, _ = url.rpartition("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def run(sql: str) -> None:
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+        try:
+            conn.cursor().execute(sql)
+        finally:
+            conn.close()
+
+    run(f'CREATE DATABASE "{name}"')
 
     def drop():
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return f"{base}/{name}", drop
 
@@ -79,6 +87,7 @@ def main() -> int:
     import django
 
     django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one line per login otherwise
     try:
         return _run(args, database_url)
     finally:
@@ -87,7 +96,7 @@ def main() -> int:
         tmp.cleanup()
 
 
-def _timed(client, url: str, n: int) -> tuple[list[float], int, int]:
+def _timed(client, url: str, n: int) -> tuple[list[float], list[float], int, int]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -97,13 +106,14 @@ def _timed(client, url: str, n: int) -> tuple[list[float], int, int]:
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     count = len(queries)  # read now: the captured list is a view on the live query log
-    times = []
+    times, cpu = [], []
     for _ in range(n):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
         assert response.status_code == 200
-    return times, count, len(response.content)
+    return times, cpu, count, len(response.content)
 
 
 def _run(args, database_url: str) -> int:
@@ -155,11 +165,12 @@ def _run(args, database_url: str) -> int:
         results[label] = _timed(client, url, args.requests)
 
     print(f"{args.requests} requests each, Django test client, DEBUG off")
-    print(f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>6}")
-    for label, (times, queries, size) in results.items():
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'queries':>8} {'KB':>6}")
+    for label, (times, cpu, queries, size) in results.items():
         print(
             f"{label:<20} {statistics.median(times):>10.1f} {_percentile(times, 0.95):>8.1f} "
-            f"{queries:>8} {size / 1024:>6.0f}"
+            f"{statistics.median(cpu):>7.1f} {queries:>8} {size / 1024:>6.0f}"
         )
     bare = statistics.median(results["bare page (login)"][0])
     slowest = 0.0
