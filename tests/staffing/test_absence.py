@@ -383,3 +383,17 @@ def test_a_leader_cannot_cancel_another_areas_session(client):
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == BOOKED
+
+
+def test_the_cancel_page_turns_away_a_completed_session(client):
+    t = team()
+    session = placed_session(
+        room=t["room"], workers=[t["worker"]], status=ContactSession.Status.COMPLETED
+    )
+    client.force_login(t["leader"])
+
+    response = client.get(reverse("staffing:session_cancel", args=[session.pk]), follow=True)
+
+    assert "session stays as it is" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == ContactSession.Status.COMPLETED

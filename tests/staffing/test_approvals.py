@@ -235,9 +235,9 @@ def test_the_queue_flags_sessions_changed_since_the_last_visit(client):
     t = team()
     session = placed_session(room=t["room"], workers=[t["worker"]])
     moved = placed_session(room=t["room"], workers=[t["worker"]], hour=10, changed_in_replan=True)
-    client.force_login(t["leader"])
 
     with time_machine.travel(NOW, tick=False):
+        client.force_login(t["leader"])  # inside: an idle session expires after 8 hours
         first = client.get(reverse("staffing:approvals"))
     assert first.context["changed"] == {moved.pk}
 

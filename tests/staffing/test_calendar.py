@@ -142,3 +142,14 @@ def test_the_feed_refuses_posts(client, frozen):
     worker = worker_calendar_regenerate(worker=t["worker"])
 
     assert client.post(f"/calendar/{worker.calendar_token}.ics").status_code == 405
+
+
+def test_a_virtual_session_has_a_plain_summary_and_no_location(client, frozen):
+    t = team()
+    worker = worker_calendar_regenerate(worker=t["worker"])
+    placed_session(room=None, workers=[worker], status=BOOKED, area=t["area"])
+
+    (event,) = events(feed(client, worker))
+
+    assert str(event["summary"]) == "Contact session – virtual"
+    assert "location" not in event
