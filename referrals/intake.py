@@ -179,7 +179,10 @@ def _stop_sessions(sessions: QuerySet[ContactSession], *, note: str) -> int:
         session.cancel_note = note
         session.version += 1
         session.save(update_fields=["status", "cancel_reason", "cancel_note", "version"])
-    SessionWorker.objects.filter(session__in=stopped).update(holds_time=False)
+    # Saved one by one rather than with update(), so the audit trail sees each change.
+    for staff in SessionWorker.objects.filter(session__in=stopped, holds_time=True):
+        staff.holds_time = False
+        staff.save(update_fields=["holds_time"])
     return len(stopped)
 
 
