@@ -6,6 +6,8 @@ DEPUTY = "Deputy team leader"
 TEAM_LEADER = "Team leader"
 CONTACT_WORKER = "Contact worker"
 ADMINISTRATOR = "Administrator"
+# Managers and the committee read the monthly figures and nothing else.
+MANAGER = "Manager"
 
 REFERENCE_MODELS = [
     "venues.area",
@@ -60,6 +62,7 @@ ROLE_PERMISSIONS = {
         *_model_perms(COST_MODELS),
     ],
     CONTACT_WORKER: ["staffing.view_own_sessions"],
+    MANAGER: ["reports.view_report"],
     ADMINISTRATOR: [
         "scheduling.plan_rota",
         "scheduling.view_rota_board",

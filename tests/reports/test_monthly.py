@@ -271,3 +271,9 @@ def test_the_report_is_for_the_deputy_team_leaders_and_managers_only(client, mon
     client.force_login(UserFactory(groups=["Team leader"]))
     assert client.get(reverse("reports:monthly")).status_code == 200
     assert client.get(reverse("reports:csv", args=["nonsense"])).status_code == 404
+
+
+def test_a_manager_reads_the_report_and_nothing_else(client, month):
+    client.force_login(UserFactory(groups=["Manager"]))
+    assert client.get(reverse("reports:monthly")).status_code == 200
+    assert client.get(reverse("referrals:list")).status_code == 403
