@@ -21,3 +21,25 @@ class ReportFilterForm(forms.Form):
             return dt.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError("Give the month as YYYY-MM.") from None
+
+
+class AgencySessionForm(forms.ModelForm):
+    class Meta:
+        from .models import AgencySession
+
+        model = AgencySession
+        fields = ["child", "agency", "held_on", "duration_minutes", "cost", "notes"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = self.fields["child"].queryset.filter(out_of_county=True)
+
+
+class TaxiBookingForm(forms.ModelForm):
+    class Meta:
+        from .models import TaxiBooking
+
+        model = TaxiBooking
+        fields = ["area", "day", "cost", "notes"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"})}

@@ -3,13 +3,17 @@
 import csv
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from .forms import ReportFilterForm
+from .forms import AgencySessionForm, ReportFilterForm, TaxiBookingForm
+from .models import AgencySession, TaxiBooking
 from .selectors import monthly_report
+from .services import agency_session_create, taxi_booking_create
 
 
 def _last_month(today: dt.date) -> dt.date:
@@ -61,3 +65,47 @@ def monthly_report_csv(request, table: str):
     writer.writerow(chosen.headers)
     writer.writerows(chosen.rows)
     return response
+
+
+@permission_required("reports.view_agencysession", raise_exception=True)
+def costs(request):
+    """Agency sessions and taxi bookings of the last three months, with forms to add more."""
+    since = _last_month(_last_month(timezone.localdate()))
+    return render(
+        request,
+        "reports/costs.html",
+        {
+            "agency_form": AgencySessionForm(prefix="agency"),
+            "taxi_form": TaxiBookingForm(prefix="taxi"),
+            "agency_sessions": AgencySession.objects.filter(held_on__gte=since).select_related(
+                "child"
+            ),
+            "taxis": TaxiBooking.objects.filter(day__gte=since).select_related("area"),
+        },
+    )
+
+
+@require_POST
+@permission_required("reports.add_agencysession", raise_exception=True)
+def agency_session_add(request):
+    form = AgencySessionForm(request.POST, prefix="agency")
+    if form.is_valid():
+        session = agency_session_create(**form.cleaned_data)
+        messages.success(request, f"Recorded {session}.")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+    return redirect("reports:costs")
+
+
+@require_POST
+@permission_required("reports.add_taxibooking", raise_exception=True)
+def taxi_booking_add(request):
+    form = TaxiBookingForm(request.POST, prefix="taxi")
+    if form.is_valid():
+        booking = taxi_booking_create(**form.cleaned_data, booked_by=request.user)
+        messages.success(request, f"Recorded {booking}.")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+    return redirect("reports:costs")

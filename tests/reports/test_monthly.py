@@ -277,3 +277,52 @@ def test_a_manager_reads_the_report_and_nothing_else(client, month):
     client.force_login(UserFactory(groups=["Manager"]))
     assert client.get(reverse("reports:monthly")).status_code == 200
     assert client.get(reverse("referrals:list")).status_code == 403
+
+
+# --- agency sessions and taxis ------------------------------------------------------------
+
+
+def test_a_team_leader_records_an_agency_session_and_a_taxi(client):
+    area = AreaFactory()
+    away = ChildFactory(area=area, out_of_county=True)
+    client.force_login(UserFactory(groups=["Team leader"]))
+    assert client.get(reverse("reports:costs")).status_code == 200
+    assert client.get(reverse("reports:agency_add")).status_code == 405
+    client.post(
+        reverse("reports:agency_add"),
+        {
+            "agency-child": away.pk,
+            "agency-agency": "Far Care",
+            "agency-held_on": "2026-12-02",
+            "agency-duration_minutes": "120",
+            "agency-cost": "150.00",
+        },
+    )
+    client.post(
+        reverse("reports:taxi_add"),
+        {"taxi-area": area.pk, "taxi-day": "2026-12-03", "taxi-cost": "22.50"},
+    )
+    assert AgencySession.objects.get().cost == Decimal("150.00")
+    assert TaxiBooking.objects.get().booked_by is not None
+
+
+def test_an_agency_session_is_only_for_a_child_placed_out_of_county(client):
+    child = ChildFactory()
+    client.force_login(UserFactory(groups=["Deputy team leader"]))
+    client.post(
+        reverse("reports:agency_add"),
+        {
+            "agency-child": child.pk,
+            "agency-agency": "Far Care",
+            "agency-held_on": "2026-12-02",
+            "agency-duration_minutes": "120",
+            "agency-cost": "150.00",
+        },
+    )
+    assert AgencySession.objects.count() == 0
+
+
+def test_costs_are_refused_to_a_contact_worker(client):
+    client.force_login(UserFactory(groups=["Contact worker"]))
+    assert client.get(reverse("reports:costs")).status_code == 403
+    assert client.post(reverse("reports:taxi_add"), {}).status_code == 403
