@@ -7,11 +7,13 @@ import logging
 import time
 from collections.abc import Callable
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contact_service.audit import log_bulk_changes as audit_log_bulk_changes
 from scheduling import solver
 from scheduling.exchange import FIXED_STATUSES, WeekProblem, week_problem, week_snapshot
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
@@ -142,7 +144,9 @@ def solver_run_execute(*, run_id: int) -> SolverRun:
                 "The solver's rota breaks a rule; nothing was written: "
                 + "; ".join(report.violations[:5])
             )
-        changes = rota_apply_solution(problem=problem, solution=solution)
+        changes = rota_apply_solution(
+            problem=problem, solution=solution, run_id=run.pk, by=run.started_by
+        )
     except Exception as error:
         logger.exception("Solver run %s failed", run.pk)
         SolverRun.objects.filter(pk=run.pk).update(
@@ -191,13 +195,32 @@ def _local(day: dt.date, minute: int) -> dt.datetime:
 
 
 @transaction.atomic
-def rota_apply_solution(*, problem: WeekProblem, solution: solver.Solution) -> int:
+def rota_apply_solution(
+    *, problem: WeekProblem, solution: solver.Solution, run_id: int | None = None, by=None
+) -> int:
     """Write a solution of the week's problem; returns how many sessions changed.
 
     Pinned and booked sessions the problem kept as pins are never touched. All free sessions
     are cleared first and then placed, so no moment of the write holds an overlap the database
-    constraints would refuse.
+    constraints would refuse. The write is in bulk, which the audit trail's signals do not
+    see, so each changed session gets its audit entry here, naming the solver run.
     """
+    with disable_auditlog():
+        return _rota_apply_solution(problem=problem, solution=solution, run_id=run_id, by=by)
+
+
+def _placement(assignment: solver.Assignment | None, session: ContactSession) -> str:
+    """A placement in words for the audit trail (rooms and workers by their rota codes)."""
+    if assignment is None:
+        return "unplaced"
+    start = _local(session.day, assignment.start)
+    workers = ", ".join(sorted(assignment.workers)) or "none"
+    return f"{start:%a %d %b %H:%M}, room {assignment.room or 'none'}, workers {workers}"
+
+
+def _rota_apply_solution(
+    *, problem: WeekProblem, solution: solver.Solution, run_id: int | None, by
+) -> int:
     rota_week = RotaWeek.objects.select_for_update().get(pk=problem.rota_week.pk)
     if week_snapshot(rota_week) != problem.snapshot:
         raise WeekChangedError(
@@ -216,13 +239,17 @@ def rota_apply_solution(*, problem: WeekProblem, solution: solver.Solution) -> i
     )
     changes = 0
     staffing = []
+    audit = {}
     for key, session in free.items():
         new, old = placed.get(key), before.get(key)
         changed = _differs(new, old)
         changes += changed
         session.changed_in_replan = published and changed
+        if changed:
+            audit[session.pk] = {"placement": [_placement(old, session), _placement(new, session)]}
         if changed and session.status in FIXED_STATUSES:
             # A booking the team leader approved has moved: it needs approving again.
+            audit[session.pk]["status"] = [session.status, ContactSession.Status.AWAITING_APPROVAL]
             session.status = ContactSession.Status.AWAITING_APPROVAL
         if changed:
             session.version += 1
@@ -259,7 +286,15 @@ def rota_apply_solution(*, problem: WeekProblem, solution: solver.Solution) -> i
         batch_size=500,
     )
     SessionWorker.objects.bulk_create(staffing, batch_size=500)
+    extra = {"solver_run": run_id, "note": "Written by the rota solver"}
+    audit_log_bulk_changes(model=ContactSession, changes=audit, actor=by, extra=extra)
     if not published:
+        audit_log_bulk_changes(
+            model=RotaWeek,
+            changes={rota_week.pk: {"state": [rota_week.state, RotaWeek.State.PROPOSED]}},
+            actor=by,
+            extra={**extra, "sessions_changed": sorted(audit)},
+        )
         rota_week.state = RotaWeek.State.PROPOSED
     rota_week.save(update_fields=["state", "updated_at"])
     return changes
