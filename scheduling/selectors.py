@@ -63,6 +63,7 @@ class Card:
     staff: list[Staff] = field(default_factory=list)
     left: float = 0.0  # percent of the by-venue day, for placed sessions
     width: float = 0.0
+    lane: int = 0
     html: str = ""  # drawn once by the view, shown in every cell the session appears in
 
     @property
@@ -99,6 +100,20 @@ class RoomRow:
     label: str
     venue: str
     days: list[list[Card]]
+    lanes: list[int] = field(default_factory=list)  # per day: how many cards can overlap
+
+
+def _stack(cards: list[Card]) -> int:
+    """Give overlapping cards (virtual calls share no room) separate lanes; returns the count."""
+    ends: list[dt.datetime] = []
+    for card in sorted(cards, key=lambda c: c.start):
+        lane = next((n for n, end in enumerate(ends) if end <= card.start), len(ends))
+        if lane == len(ends):
+            ends.append(card.end)
+        else:
+            ends[lane] = card.end
+        card.lane = lane
+    return max(len(ends), 1)
 
 
 @dataclass
@@ -119,9 +134,10 @@ class Board:
         return any(self.unstaffed)
 
     @property
-    def venue_days(self) -> list[tuple[dt.date, list[tuple[RoomRow, list[Card]]]]]:
+    def venue_days(self) -> list[tuple[dt.date, list[tuple[RoomRow, list[Card], int]]]]:
         return [
-            (day, [(row, row.days[n]) for row in self.room_rows]) for n, day in enumerate(self.days)
+            (day, [(row, row.days[n], row.lanes[n] if row.lanes else 1) for row in self.room_rows])
+            for n, day in enumerate(self.days)
         ]
 
     @property
@@ -252,7 +268,15 @@ def rota_board(
         for room in rooms.order_by("venue__name", "name"):
             room_rows.append(RoomRow(label=room.name, venue=room.venue.name, days=by_room[room.pk]))
         if None in by_room and area is None:
-            room_rows.append(RoomRow(label="Virtual", venue="No room", days=by_room[None]))
+            days_cards = by_room[None]
+            room_rows.append(
+                RoomRow(
+                    label="Virtual",
+                    venue="No room",
+                    days=days_cards,
+                    lanes=[_stack(cards) for cards in days_cards],
+                )
+            )
     else:
         workers = Worker.objects.filter(is_active=True).select_related("area")
         if area is not None:

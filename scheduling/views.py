@@ -76,7 +76,7 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
         when = f"{card.day:%a} {window} start"
     style = ""
     if venue_view and card.start:
-        style = f' style="left:{card.left}%;width:{card.width}%"'
+        style = f' style="left:{card.left}%;width:{card.width}%;--lane:{card.lane}"'
     meta = [escape(card.mode_label)]
     if card.is_court:
         meta.append("<strong>court</strong>")
@@ -90,7 +90,7 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
         *marks,
         f'<span class="c-who">{escape(card.children)}</span>',
     ]
-    if card.room:
+    if card.room and not venue_view:
         parts.append(f'<span class="c-where">{escape(card.venue)} · {escape(card.room)}</span>')
     parts.append(f'<span class="c-meta">{" · ".join(meta)}</span>')
     if venue_view and card.staff:

@@ -184,10 +184,12 @@ def session_move(*, session: ContactSession, start: dt.time, room, workers, by) 
         with transaction.atomic():
             SessionWorker.objects.filter(session=locked).delete()
             locked.save()
-            SessionWorker.objects.bulk_create(
-                SessionWorker(session=locked, worker=w, busy_from=busy_from, busy_to=busy_to)
-                for w in workers
-            )
+            # One by one (a session has one or two workers) so model signals, and the audit
+            # trail that listens to them, see each row.
+            for worker in workers:
+                SessionWorker.objects.create(
+                    session=locked, worker=worker, busy_from=busy_from, busy_to=busy_to
+                )
     except IntegrityError:
         # The check above read the week before another change was saved: the database's
         # exclusion constraints caught the overlap.
