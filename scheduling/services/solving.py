@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from contact_service.audit import log_bulk_changes as audit_log_bulk_changes
 from scheduling import solver
@@ -82,8 +83,6 @@ def solver_run_start(
     seed: int = 0,
 ) -> SolverRun:
     """Queue the solver for a week; the task is sent once the run is committed."""
-    from scheduling.tasks import solve_week
-
     run = solver_run_create(
         rota_week=rota_week,
         trigger=trigger,
@@ -91,8 +90,39 @@ def solver_run_start(
         time_limit=time_limit,
         seed=seed,
     )
-    transaction.on_commit(lambda: solve_week.delay(run.pk))
+    transaction.on_commit(lambda: solver_run_send(run=run))
     return run
+
+
+QUEUE_UNAVAILABLE = "Planning is unavailable: the task queue cannot be reached."
+
+
+def solver_run_send(*, run: SolverRun) -> bool:
+    """Hand the run to the solver queue; if the broker is down, fail the run at once.
+
+    Otherwise the run would sit "queued" for ever and the board would wait on it; the deputy
+    is told planning is unavailable, and everything else keeps working.
+    """
+    from contact_service.celery import app
+    from scheduling.tasks import solve_week
+
+    try:
+        # A fresh connection each time (plans are started a few times a day): it reads the
+        # broker URL as configured now, and a dead broker fails fast instead of retrying.
+        with app.connection_for_write() as connection:
+            solve_week.apply_async(
+                args=[run.pk],
+                connection=connection,
+                retry=True,
+                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+            )
+    except (KombuOperationalError, OSError) as error:
+        logger.error("Solver run %s not queued: %s", run.pk, error)
+        SolverRun.objects.filter(pk=run.pk, status=SolverRun.Status.QUEUED).update(
+            status=SolverRun.Status.FAILED, error=QUEUE_UNAVAILABLE, finished_at=timezone.now()
+        )
+        return False
+    return True
 
 
 def _progress_writer(run: SolverRun) -> Callable[[dict], None]:
