@@ -66,7 +66,7 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
         marks.append('<span class="c-changed" title="Changed by the last re-plan">changed</span>')
     if card.pinned:
         classes.append("pinned")
-        marks.append('<span class="c-pin" title="Pinned">&#128204;</span>')
+        marks.append('<span class="c-pin" title="Pinned">&#9873;</span>')
     if card.start:
         when = f"{card.start:%H:%M}–{card.end:%H:%M}"
     else:

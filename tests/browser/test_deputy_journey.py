@@ -105,6 +105,9 @@ def test_the_deputy_plans_fixes_pins_and_publishes_a_week(page: Page, live_serve
     expect(progress).to_contain_text("Coverage")
     expect(page.locator("#week-state")).to_have_text("Proposed")
     page.screenshot(path=ARTIFACTS / "board-by-worker.png", full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=ARTIFACTS / "board-by-worker-print.png")
+    page.emulate_media(media="screen")
 
     week = RotaWeek.objects.get(week_start=monday)
     session, busy = a_clash(week)
@@ -146,6 +149,7 @@ def test_the_deputy_plans_fixes_pins_and_publishes_a_week(page: Page, live_serve
     page.get_by_role("link", name="By venue").click()
     expect(page.locator(".by-venue")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "board-by-venue.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "board-by-venue-screen.png")
 
     page.get_by_role("link", name="By worker").click()
     page.get_by_role("button", name="Publish the week").click()
