@@ -183,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                 for st in stages
             )
         )
-    print("\nbound: proven lower bound on the objective (coverage stage, a relaxation over all "
-          "workers); gap = (objective - bound) / objective")  # fmt: skip
+    print("\nbound: proven lower bound on the objective (sum over days of a relaxation: every "
+          "worker, no travel, whole contracts); gap = (objective - bound) / objective")  # fmt: skip
     return 0 if all(r.endswith("yes") for r in rows) else 1
 
 

@@ -607,7 +607,7 @@ def solve(
                 day_budget,
                 seed,
                 deterministic,
-                notify,
+                notify if progress is not None else None,
                 done / total,
                 counts[day] / total,
             )
