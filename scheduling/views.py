@@ -186,7 +186,8 @@ def run_progress(request, pk: int):
     return render(
         request,
         "scheduling/_run_progress.html",
-        {"run": run, "run_active": run.status in SolverRun.ACTIVE},
+        # from_poll: the board on screen predates the run's end, so offer to reload it.
+        {"run": run, "run_active": run.status in SolverRun.ACTIVE, "from_poll": True},
     )
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from scheduling import solver
 from scheduling.exchange import session_key, week_problem
-from scheduling.models import ContactSession, RotaWeek, SessionWorker
+from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from venues.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,6 +110,28 @@ def test_the_deputy_plans_fixes_pins_and_publishes_a_week(page: Page, live_serve
     page.emulate_media(media="screen")
 
     week = RotaWeek.objects.get(week_start=monday)
+
+    # With a real worker the run goes on after the page loads: the progress polls until it ends.
+    # (Eager Celery finished it above, so a run still going is played here by its database row.)
+    running = SolverRun.objects.create(
+        rota_week=week, trigger=SolverRun.Trigger.BROWSER, status=SolverRun.Status.RUNNING
+    )
+    page.reload()
+    expect(page.locator("#run-progress")).to_contain_text("Planning the week")
+    expect(page.locator("#week-state")).to_have_text("Being planned")
+    SolverRun.objects.filter(pk=running.pk).update(
+        status=SolverRun.Status.SUCCEEDED,
+        progress=1,
+        sessions_total=10,
+        sessions_placed=9,
+        court_total=2,
+        court_placed=2,
+        finished_at=timezone.now(),
+    )
+    expect(page.locator("#run-progress")).to_contain_text("Coverage 9/10", timeout=10_000)
+    page.locator("#show-rota").click()
+    expect(page.locator("#week-state")).to_have_text("Proposed")
+
     session, busy = a_clash(week)
     worker = busy.worker
 
