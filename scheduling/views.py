@@ -95,7 +95,14 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
     parts.append(f'<span class="c-meta">{" · ".join(meta)}</span>')
     if venue_view and card.staff:
         parts.append(f'<span class="c-workers">{escape(card.workers)}</span>')
-    label = escape(f"{card.children}, {card.day:%A} {when}")
+    # What a screen reader says for the card: the day is a column heading it may not announce.
+    where = f"{card.venue}, {card.room}" if card.room else card.mode_label
+    label = escape(
+        f"{card.children}, {card.day:%A} {when}, {where}, {card.status_label.lower()}"
+        + (", court" if card.is_court else "")
+        + (", pinned" if card.pinned else "")
+        + (", changed by the last re-plan" if card.changed_in_replan else "")
+    )
     return (
         f'<button type="button" class="{" ".join(classes)}" data-session="{card.pk}"{style} '
         f'hx-get="{detail.replace("__pk__", str(card.pk))}" '

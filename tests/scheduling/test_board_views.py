@@ -13,6 +13,7 @@ from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from staffing import roles
 from tests.factories import (
     A_MONDAY,
+    AreaFactory,
     ContactPlanFactory,
     ContactSessionFactory,
     ReferralFactory,
@@ -340,3 +341,22 @@ def test_the_board_query_count_does_not_grow_with_the_week(deputy_client, placed
         place(copy, dt.time(10, 0), session.room, list(session.workers.all()))
     assert ContactSession.objects.count() == 2 * len(placed_week["sessions"])
     assert _board_queries(deputy_client, view) == before
+
+
+def test_a_week_already_being_planned_is_not_planned_twice(deputy_client, placed_week):
+    SolverRunFactory(rota_week=placed_week["week"], status=SolverRun.Status.RUNNING)
+    response = deputy_client.post(reverse("scheduling:rota_plan", args=[WEEK]), follow=True)
+    html = response.content.decode()
+    assert "already being planned" in html
+    assert "Being planned" in html and 'hx-trigger="every 1s"' in html
+    assert SolverRun.objects.count() == 1
+
+
+def test_the_venue_view_filters_rooms_by_area(deputy_client, placed_week):
+    html = deputy_client.get(board_url(view="venue", area="central")).content.decode()
+    assert "Sandy Bank" in html
+    html = deputy_client.get(board_url(view="venue", area="nowhere")).content.decode()
+    assert "Sandy Bank" in html  # an unknown area is no filter
+    AreaFactory(code="north", name="North")
+    html = deputy_client.get(board_url(view="venue", area="north")).content.decode()
+    assert "No rooms match the filters." in html
