@@ -39,6 +39,13 @@ _TRAVEL = re.compile(
     r"^rule 7: worker (?P<worker>\S+) on (?P<day>\S+): (?P<a>s\d+ \S+) at (?P<va>\S+), "
     r"(?P<b>s\d+ \S+) at (?P<vb>\S+): (?P<free>\d+) free min for (?P<leg>\d+) min travel$"
 )
+_NEEDS = re.compile(
+    r"^rule 5: session (?P<sid>s\d+) needs (?P<n>\d+) workers, has \[(?P<has>.*)\]$"
+)
+_CONTRACT = re.compile(
+    r"^rule 8: worker (?P<worker>\S+) is busy (?P<busy>\d+) \+ travels (?P<travel>\d+) min, "
+    r"over (?P<contract>\d+)$"
+)
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
@@ -109,6 +116,15 @@ def _in_words(violation: str, names: _Names, key: str) -> str:
         return (
             f"{room} is already booked {when} ({who}) on {names.day(m['day'])}, "
             "counting the time to clean it between sessions."
+        )
+    if m := _NEEDS.match(violation):
+        chosen = len([w for w in m["has"].split(",") if w.strip()])
+        return f"This session needs {m['n']} worker(s); {chosen} chosen."
+    if m := _CONTRACT.match(violation):
+        total = int(m["busy"]) + int(m["travel"])
+        return (
+            f"Worker {names.worker(m['worker'])} would work {total} minutes this week "
+            f"(travel included), over their contract of {m['contract']}."
         )
     if m := _CHILD.match(violation):
         return f"The child already has a session at that time on {names.day(m['day'])}."

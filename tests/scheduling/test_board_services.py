@@ -258,3 +258,25 @@ def test_a_published_week_replanned_after_sickness_marks_what_changed(county, de
     client.force_login(deputy)
     html = client.get(f"/rota/{A_MONDAY.isoformat()}/").content.decode()
     assert "changed by the last re-plan" in html
+
+
+def test_too_few_workers_is_refused_in_plain_words(monday, deputy):
+    first = monday["sessions"][0]
+    with pytest.raises(ValidationError) as refused:
+        session_move(session=first, start=dt.time(17, 0), room=first.room, workers=[], by=deputy)
+    assert "This session needs 1 worker(s); 0 chosen." in refused.value.messages
+
+
+def test_a_move_past_the_workers_contract_is_refused(monday, deputy):
+    worker = monday["workers"][3]
+    worker.contract_minutes = 60
+    worker.save()
+    first = monday["sessions"][0]
+    with pytest.raises(ValidationError) as refused:
+        session_move(
+            session=first, start=dt.time(17, 0), room=first.room, workers=[worker], by=deputy
+        )
+    assert refused.value.messages == [
+        "Worker Worker 4 would work 90 minutes this week (travel included), over their "
+        "contract of 60."
+    ]
