@@ -571,7 +571,7 @@ def solve(
     counts = {d: sum(1 for s in scn.sessions if s.day == d) for d in days}
     total = sum(counts.values()) or 1
     if deterministic:  # the same budgets whatever the machine's speed
-        budget = max(0.5, time_limit * 0.85)
+        budget = max(0.5, time_limit * 0.6)
     else:
         budget = max(0.5, time_limit * 0.92 - greedy_seconds - 0.5)
     day_results: list[DayResult] = []
