@@ -183,8 +183,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = SOLVER_TIME_LIMIT_SECONDS * 4 + 60
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 if CELERY_BROKER_URL.startswith("redis"):
     # CELERY_VISIBILITY_TIMEOUT only for the test that kills a worker and waits for redelivery.
+    _visibility = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300)
+        "visibility_timeout": _visibility,
+        # Sweep for tasks left unacknowledged by a dead worker often enough (kombu's default is
+        # every ~100 s) that a short visibility timeout means a prompt redelivery.
+        "unacked_restore_interval": min(10, max(1, _visibility // 3)),
+        "unacked_restore_throttle": 1,
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
