@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "contact_service.middleware.IdleSessionRenewalMiddleware",
     # After authentication, so each audit entry names the user who made the change.
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,9 +115,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Sessions end after 8 hours without a request (each request renews the cookie).
+# Sessions end after 8 hours without a request: a logged-in request renews the expiry, at
+# most every 5 minutes (IdleSessionRenewalMiddleware), rather than writing the session row on
+# every request as SESSION_SAVE_EVERY_REQUEST would.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 5 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The audit trail keeps who changed what; the address is in it too (court evidence).
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -1,0 +1,379 @@
+"""Load on the three everyday pages, through gunicorn on loopback, for a bounded time.
+
+Loads the demo county into a temporary database (SQLite, or a temporary database on the
+PostgreSQL server given with --postgres), plans, solves and publishes this week and the next,
+starts gunicorn on 127.0.0.1, then runs, for --seconds:
+
+- 30 contact workers opening "My sessions" (/me/sessions/),
+- 3 team leaders on their approvals queue (/approvals/),
+- the deputy on the rota board of this week (/rota/<monday>/),
+
+each a thread with its own keep-alive connection and session cookie, pausing --think seconds
+(jittered) between requests as a person would. Prints requests/s, p50, p95 and errors per page
+and the verdict against the targets (no errors; p95 under 500 ms for the board, under 150 ms
+for My sessions). Exit status: 0 when the targets are met, 2 when a latency target is missed,
+1 on errors.
+
+    .venv/bin/python bench/load.py                 # 30 s, SQLite
+    .venv/bin/python bench/load.py --quick         # 5 s, the check `make test` runs
+    .venv/bin/python bench/load.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import logging
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS_MS = {"my sessions": 150, "approvals": None, "board": 500}
+WORKERS, LEADERS = 30, 3
+
+
+def _arguments(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30, help="how long the load runs")
+    parser.add_argument(
+        "--quick", action="store_true", help="5 s of load on a greedy rota (no CP-SAT solve)"
+    )
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
+    parser.add_argument("--solve-seconds", type=float, default=10, help="solver time limit")
+    parser.add_argument("--gunicorn-workers", type=int, default=3)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="a PostgreSQL server URL; a temporary database is created there and dropped",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds = 5
+    return args
+
+
+def _temporary_postgres(url: str):
+    import psycopg2
+
+    name = f"contact_load_{uuid.uuid4().hex[:8]}"
+    base, _, _ = url.rpartition("/")
+
+    def run(sql: str) -> None:
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+        try:
+            conn.cursor().execute(sql)
+        finally:
+            conn.close()
+
+    run(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{base}/{name}", drop
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+# --- the county ----------------------------------------------------------------------------
+
+
+def _prepare(args) -> dict:
+    """Demo county, two weeks planned, solved and published; a session cookie per person."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from scheduling import solver
+    from scheduling.exchange import week_problem
+    from scheduling.services.board import rota_week_publish
+    from scheduling.services.planning import week_plan_sessions
+    from scheduling.services.solving import (
+        rota_apply_solution,
+        rota_week_get,
+        solver_run_create,
+        solver_run_execute,
+    )
+    from staffing.models import Worker
+    from venues.models import Area
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddemo", verbosity=0, stdout=io.StringIO())
+    User = get_user_model()
+    deputy = User.objects.get(username="deputy")
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    for week_start in (monday, monday + dt.timedelta(weeks=1)):
+        week_plan_sessions(week_start=week_start)
+        rota_week = rota_week_get(week_start=week_start)
+        if args.quick:
+            # The greedy first placement: a full rota in a second, enough to load the pages.
+            problem = week_problem(rota_week=rota_week)
+            rota_apply_solution(problem=problem, solution=solver.greedy(problem.scenario))
+        else:
+            run = solver_run_create(
+                rota_week=rota_week, trigger="command", time_limit=args.solve_seconds
+            )
+            run = solver_run_execute(run_id=run.pk)
+            if run.error:
+                raise SystemExit(f"solver run failed: {run.error}")
+        rota_week_publish(rota_week=rota_week, by=deputy)
+
+    def cookie(user) -> str:
+        # As the login page would leave it, without paying for 34 password hashes.
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+    workers = list(
+        Worker.objects.filter(user__isnull=False, is_active=True)
+        .select_related("user")
+        .order_by("code")[:WORKERS]
+    )
+    leaders = [a.team_leader for a in Area.objects.select_related("team_leader").order_by("code")]
+    leaders = [u for u in leaders if u is not None][:LEADERS]
+    if len(workers) < WORKERS or len(leaders) < LEADERS:
+        raise SystemExit(f"demo county has {len(workers)} workers, {len(leaders)} team leaders")
+    return {
+        "my sessions": [("/me/sessions/", cookie(w.user)) for w in workers],
+        "approvals": [("/approvals/", cookie(u)) for u in leaders],
+        "board": [(f"/rota/{monday.isoformat()}/", cookie(deputy))],
+    }
+
+
+# --- the load ------------------------------------------------------------------------------
+
+
+@dataclass
+class PageStats:
+    times_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, ms: float, error: str | None) -> None:
+        with self.lock:
+            self.times_ms.append(ms)
+            if error:
+                self.errors.append(error)
+
+
+def _person(port, path, cookie, stats: PageStats, until: float, think: float, seed: int):
+    rng = random.Random(seed)
+    time.sleep(rng.uniform(0, think))  # not everyone clicks at the same instant
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+    while time.monotonic() < until:
+        began = time.perf_counter()
+        error = None
+        try:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                error = f"HTTP {response.status}"
+        except (OSError, http.client.HTTPException) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        stats.add((time.perf_counter() - began) * 1000, error)
+        time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+    conn.close()
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn stopped while starting")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def _run_load(args, people: dict, env: dict) -> dict[str, PageStats]:
+    port = _free_port()
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "contact_service.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.gunicorn_workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        _wait_until_up(port, server)
+        # Warm each gunicorn worker up (templates compiled, connections open) before timing.
+        for path, cookie in [people[page][0] for page in people] * args.gunicorn_workers:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path, headers={"Cookie": cookie})
+            conn.getresponse().read()
+            conn.close()
+        # One person at a time first: the pages' own cost, without queueing for the CPU.
+        alone = {}
+        for page, pairs in people.items():
+            path, cookie = pairs[0]
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            times = []
+            for _ in range(5):
+                began = time.perf_counter()
+                conn.request("GET", path, headers={"Cookie": cookie})
+                conn.getresponse().read()
+                times.append((time.perf_counter() - began) * 1000)
+            conn.close()
+            alone[page] = statistics.median(times)
+        print(
+            "one request at a time, median ms: "
+            + ", ".join(f"{page} {ms:.0f}" for page, ms in alone.items())
+        )
+        stats = {page: PageStats() for page in people}
+        until = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(
+                target=_person,
+                args=(port, path, cookie, stats[page], until, args.think, n),
+                daemon=True,
+            )
+            for page, pairs in people.items()
+            for n, (path, cookie) in enumerate(pairs)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=args.seconds + 60)
+        return stats
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def report(stats: dict[str, PageStats], seconds: float) -> int:
+    """Print the table; the exit status says whether the targets were met."""
+    print(
+        f"{'page':<12} {'users':>5} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'errors':>6}  target"
+    )
+    status = 0
+    users = {"my sessions": WORKERS, "approvals": LEADERS, "board": 1}
+    for page, s in stats.items():
+        times = s.times_ms or [0.0]
+        p50, p95 = statistics.median(times), _percentile(times, 0.95)
+        target = TARGETS_MS.get(page)
+        verdict = (
+            "-" if target is None else f"p95 < {target}: " + ("met" if p95 < target else "MISSED")
+        )
+        if target is not None and p95 >= target:
+            status = max(status, 2)
+        if s.errors:
+            status = 1
+        print(
+            f"{page:<12} {users.get(page, 0):>5} {len(s.times_ms):>8} "
+            f"{len(s.times_ms) / seconds:>6.1f} {p50:>7.1f} {p95:>7.1f} {len(s.errors):>6}  "
+            f"{verdict}"
+        )
+        for error in sorted(set(s.errors))[:5]:
+            print(f"    {s.errors.count(error)} x {error}")
+    total = sum(len(s.times_ms) for s in stats.values())
+    print(f"total {total} requests, {total / seconds:.1f} req/s")
+    return status
+
+
+def main(argv=None) -> int:
+    args = _arguments(argv)
+    tmp = tempfile.TemporaryDirectory(prefix="contact-load-")
+    cleanup = None
+    if args.postgres:
+        database_url, cleanup = _temporary_postgres(args.postgres)
+    else:
+        database_url = f"sqlite:///{tmp.name}/load.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "VAR_DIR": tmp.name,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "load-only-" + uuid.uuid4().hex,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "contact_service.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    try:
+        began = time.monotonic()
+        people = _prepare(args)
+        from django.db import connections
+
+        connections.close_all()  # the server's workers open their own
+        print(
+            f"database: {database_url.split('://')[0]}; demo county loaded, this week and next "
+            f"solved and published in {time.monotonic() - began:.1f} s"
+        )
+        print(
+            f"load: {args.seconds:g} s, gunicorn {args.gunicorn_workers} workers x 4 threads "
+            f"on 127.0.0.1, think time {args.think:g} s; {os.cpu_count()} CPUs"
+        )
+        stats = _run_load(args, people, env)
+        status = report(stats, args.seconds)
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
+        return status
+    finally:
+        if cleanup:
+            cleanup()
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
