@@ -4,10 +4,23 @@ import os
 
 import pytest
 
-# pytest-django's live_server runs Django in a thread beside Playwright's event loop.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="package", autouse=True)
+def allow_orm_beside_playwright():
+    """Playwright's sync API keeps an event loop running, which Django takes for async code.
+
+    Set only while the browser tests run: other tests start `manage.py check --deploy` in a
+    subprocess, which (rightly) fails when it inherits this variable.
+    """
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture(scope="session")
