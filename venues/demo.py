@@ -426,8 +426,9 @@ class _Builder:
                 number += 1
                 base = bases[i % len(bases)]
                 if i < full:
-                    # Two in three on the late shift: the hours from 15:30 are the peak.
-                    shift = early if i % 3 == 0 else late
+                    # Most on the late shift: the hours from 15:30 are the peak, and the
+                    # early shift ends before most after-school sessions do.
+                    shift = early if i % 5 == 0 else late
                     days = dict.fromkeys(range(5), shift)
                     minutes = FULL_TIME_MINUTES
                 else:
@@ -759,7 +760,8 @@ class _Builder:
         plan._venues = venues
         plan._features = features
         plan._skills = skills
-        plan._slots = self._slots(slot_count, duration, under_five)
+        # A worker who drives the child home must be back within their shift.
+        plan._slots = self._slots(slot_count, duration + after, under_five)
         if mode == ContactPlan.Mode.OVERSEEN:
             self.overseen_slots += len(plan._slots)
         # Continuity: one or two of the area's workers who have seen the family before.
@@ -783,9 +785,13 @@ class _Builder:
                 earliest = rng.choice(range(9 * 60 + 30, 13 * 60 + 1, 15))
                 latest = min(earliest + rng.choice([0, 30, 60, 90, 120]), 14 * 60 + 30)
             else:
-                earliest = rng.choice(range(15 * 60 + 30, 16 * 60 + 31, 15))
+                # After school: most families ask for 15:30-16:30, many can come later.
+                earliest = rng.choice(
+                    [*range(15 * 60 + 30, 16 * 60 + 31, 15)] * 2
+                    + [*range(16 * 60 + 45, 17 * 60 + 31, 15)]
+                )
                 latest = earliest + rng.choice([0, 30, 45, 60, 60, 90])
-                latest = min(latest, 17 * 60 + 30, 19 * 60 - duration)
+                latest = min(latest, 18 * 60, 19 * 60 - duration)
                 earliest = min(earliest, latest)
             if rng.random() < 0.1:
                 latest = earliest  # a time agreed with carers and family
