@@ -198,19 +198,28 @@ def _person(port, path, cookie, stats: PageStats, until: float, think: float, se
     time.sleep(rng.uniform(0, think))  # not everyone clicks at the same instant
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+    used = False
     while time.monotonic() < until:
         began = time.perf_counter()
         error = None
-        try:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                error = f"HTTP {response.status}"
-        except (OSError, http.client.HTTPException) as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for attempt in (1, 2):
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    error = f"HTTP {response.status}"
+                used = True
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                # The server may close an idle keep-alive connection just as a request goes
+                # out; a browser then retries once on a new connection, and so do we.
+                if not (used and attempt == 1):
+                    error = f"{type(exc).__name__}: {exc}"
+                    break
+                used = False
         stats.add((time.perf_counter() - began) * 1000, error)
         time.sleep(rng.uniform(0.5 * think, 1.5 * think))
     conn.close()
@@ -242,6 +251,8 @@ def _run_load(args, people: dict, env: dict) -> dict[str, PageStats]:
         "gthread",
         "--threads",
         "4",
+        "--keep-alive",
+        "5",
         "--log-level",
         "warning",
     ]
