@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from contact_service.audit import log_bulk_changes
 from scheduling import solver
 from scheduling.exchange import SESSION_ID, session_key, week_problem
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
@@ -240,9 +241,23 @@ def rota_week_publish(*, rota_week: RotaWeek, by) -> int:
         raise ValidationError("The week is being planned; publish it once the plan is ready.")
     if week.state not in (RotaWeek.State.PROPOSED, RotaWeek.State.PUBLISHED):
         raise ValidationError("Plan the week before publishing it.")
-    sent = ContactSession.objects.filter(
+    to_send = ContactSession.objects.filter(
         rota_week=week, status=ContactSession.Status.PROPOSED, starts_at__isnull=False
-    ).update(status=ContactSession.Status.AWAITING_APPROVAL, version=F("version") + 1)
+    )
+    pks = list(to_send.values_list("pk", flat=True))
+    sent = to_send.update(status=ContactSession.Status.AWAITING_APPROVAL, version=F("version") + 1)
+    # A bulk update passes the audit trail's signals by, so each session's entry is written here.
+    log_bulk_changes(
+        model=ContactSession,
+        changes={
+            pk: {
+                "status": [ContactSession.Status.PROPOSED, ContactSession.Status.AWAITING_APPROVAL]
+            }
+            for pk in pks
+        },
+        actor=by,
+        extra={"note": f"published the {week}"},
+    )
     week.state = RotaWeek.State.PUBLISHED
     week.published_at = timezone.now()
     week.published_by = by

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -228,6 +229,10 @@ def test_publishing_sends_placed_sessions_and_keeps_the_unplaced(monday, deputy)
     assert set(
         ContactSession.objects.filter(starts_at__isnull=True).values_list("status", flat=True)
     ) == {ContactSession.Status.PROPOSED}
+    entries = LogEntry.objects.filter(
+        content_type__model="contactsession", changes__status__1="awaiting_approval"
+    )
+    assert entries.count() == 3 and {e.actor for e in entries} == {deputy}
 
 
 def solve(week: RotaWeek) -> SolverRun:
