@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -198,7 +199,8 @@ def session_move(*, session: ContactSession, start: dt.time, room, workers, by) 
     busy_from = locked.starts_at - dt.timedelta(minutes=locked.transport_before_minutes)
     busy_to = locked.ends_at + dt.timedelta(minutes=locked.transport_after_minutes)
     try:
-        with transaction.atomic():
+        # The audit trail names the deputy even when no request carries them (a script, a test).
+        with set_actor(by), transaction.atomic():
             SessionWorker.objects.filter(session=locked).delete()
             locked.save()
             # One by one (a session has one or two workers) so model signals, and the audit
@@ -226,7 +228,8 @@ def session_pin_set(*, session: ContactSession, pinned: bool, by) -> ContactSess
     if locked.pinned != pinned:
         locked.pinned = pinned
         locked.version += 1
-        locked.save(update_fields=["pinned", "version", "updated_at"])
+        with set_actor(by):
+            locked.save(update_fields=["pinned", "version", "updated_at"])
     return locked
 
 

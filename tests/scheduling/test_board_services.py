@@ -122,6 +122,10 @@ def test_a_valid_move_saves_pins_and_books_the_workers_time_with_transport(monda
     assert moved.status == ContactSession.Status.AWAITING_APPROVAL
     staffing = SessionWorker.objects.get(session=moved)
     assert staffing.worker == monday["workers"][3]
+    entry = LogEntry.objects.filter(
+        content_type__model="contactsession", object_id=moved.pk
+    ).latest("timestamp")
+    assert entry.actor == deputy and "starts_at" in entry.changes
     assert staffing.busy_from == at(A_MONDAY, 16, 40)
     assert staffing.busy_to == at(A_MONDAY, 18, 55)
 
