@@ -15,3 +15,6 @@ urlpatterns = [
     path("venues/", include("venues.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+# Answers 503 "briefly unavailable" when the database is down, without touching it.
+handler500 = "contact_service.errors.server_error"
