@@ -8,6 +8,10 @@ class TrustConfig(AppConfig):
     verbose_name = "Contact Service"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import audit
+        from .middleware import stamp_session_at_login
 
         audit.register_models()
+        user_logged_in.connect(stamp_session_at_login, dispatch_uid="stamp_session_at_login")

@@ -30,3 +30,9 @@ class IdleSessionRenewalMiddleware:
             # fresh expiry and sends the cookie again.
             session[RENEWED_AT] = now
         return response
+
+
+def stamp_session_at_login(sender, request, user, **kwargs):
+    """user_logged_in receiver: a fresh session counts as renewed now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = int(time.time())
