@@ -19,7 +19,8 @@ def _production_env(**extra) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE (set beside Playwright) makes --deploy warn, rightly.
+        if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="contact_service.settings_production",
