@@ -1,0 +1,270 @@
+"""The access matrix: every URL of the application x every role, with the answer expected.
+
+The URL names come from the URL configuration itself (admin and static excluded: the admin has
+its own permission checks, tested in tests/venues/test_admin.py), so a page added without a
+rule here fails `test_every_page_has_an_access_rule` ("new page without an access rule").
+
+Answers are for a GET with a real object of the right kind (the team's own, where that
+matters): 200 the page, "login" a redirect to the login page, 302 a redirect elsewhere,
+403 not the role's page, 404 not the user's object, 405 a POST-only address.
+
+Set ACCESS_MATRIX_PRINT=1 to print what each role gets, to write a new rule from.
+"""
+
+import datetime as dt
+import os
+
+import pytest
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from scheduling.models import ContactSession, SessionRecord, SolverRun
+from scheduling.services.records import session_record_save
+from staffing.models import Absence
+from staffing.services import worker_calendar_regenerate
+from tests.factories import A_MONDAY, UserFactory
+from tests.staffing.test_approvals import placed_session, team
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 8, 12, 0, tzinfo=dt.UTC)  # Tuesday, after Monday's sessions
+ROLES = ["anonymous", "worker", "other_leader", "leader", "deputy", "admin"]
+LOGIN = "login"
+SKIPPED_PREFIXES = ("admin/", "static/")
+
+
+def application_url_names() -> set[str]:
+    """Every named URL of the application, namespaced, from the resolver (recursively)."""
+    names = set()
+
+    def walk(patterns, namespace, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, inner, route)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    return names
+
+
+def everyone(status, *, anonymous=LOGIN, **roles):
+    """The same answer for every logged-in role, with exceptions by role."""
+    answers = dict.fromkeys(ROLES, status)
+    answers["anonymous"] = anonymous
+    answers.update(roles)
+    return answers
+
+
+def only(allowed: dict, *, otherwise=403):
+    """`otherwise` for every logged-in role not named; anonymous users go to log in."""
+    return everyone(otherwise, **allowed)
+
+
+# --- objects the URLs name ---------------------------------------------------------------
+
+NO_ARGS = lambda w: {}  # noqa: E731
+WEEK = lambda w: {"week": A_MONDAY.isoformat()}  # noqa: E731
+
+
+def pk(key):
+    return lambda w: {"pk": w[key].pk}
+
+
+# name -> (kwargs from the world, {role: answer})
+# Shapes of answer that recur.
+CASE_PAGE = only({"other_leader": 200, "leader": 200, "deputy": 200, "admin": 200})
+BOARD_PAGE = CASE_PAGE  # the rota board is read county-wide by team leaders
+POST_ONLY = everyone(405)
+PLANNER_POST = only({"deputy": 405, "admin": 405})
+LEADER_PAGE = only({"other_leader": 200, "leader": 200})
+LEADER_OBJECT = only({"leader": 200, "other_leader": 404})
+WORKER_PAGE = only({"worker": 200})
+
+# name -> (kwargs from the world, {role: answer}). Read from the views' decorators and
+# checked against them; see CONCERNS below for answers that should change.
+RULES: dict[str, tuple] = {
+    "home": (NO_ARGS, everyone(200)),
+    "login": (NO_ARGS, everyone(200, anonymous=200)),
+    "logout": (NO_ARGS, POST_ONLY),
+    # The rota board: read by planners and team leaders, written by planners (POST only).
+    "scheduling:rota_current": (NO_ARGS, only(dict.fromkeys(ROLES[2:], 302))),
+    "scheduling:rota_week": (WEEK, BOARD_PAGE),
+    "scheduling:rota_plan": (WEEK, PLANNER_POST),
+    "scheduling:rota_publish": (WEEK, PLANNER_POST),
+    "scheduling:run_progress": (pk("run"), BOARD_PAGE),
+    "scheduling:session_detail": (pk("awaiting"), BOARD_PAGE),
+    "scheduling:session_move": (pk("awaiting"), PLANNER_POST),
+    "scheduling:session_pin": (pk("awaiting"), PLANNER_POST),
+    # Team leaders: their own area's queue, absences and cancellations.
+    "staffing:approvals": (NO_ARGS, LEADER_PAGE),
+    "staffing:approve_day": (NO_ARGS, POST_ONLY),
+    "staffing:approve": (pk("awaiting"), POST_ONLY),
+    "staffing:return": (pk("awaiting"), POST_ONLY),
+    "staffing:area": (NO_ARGS, LEADER_PAGE),
+    "staffing:absence_new": (NO_ARGS, LEADER_PAGE),
+    "staffing:absence_detail": (pk("absence"), LEADER_OBJECT),
+    "staffing:absence_replan": (pk("absence"), POST_ONLY),
+    "staffing:absence_decide": (pk("absence"), POST_ONLY),
+    "staffing:session_cancel": (pk("booked"), LEADER_OBJECT),
+    # Contact workers: their own sessions and records only.
+    "staffing:my_sessions": (NO_ARGS, WORKER_PAGE),
+    "staffing:my_session": (pk("booked"), WORKER_PAGE),
+    "staffing:my_record": (pk("booked"), WORKER_PAGE),
+    "staffing:record_addendum": (pk("record"), WORKER_PAGE),
+    "staffing:my_calendar": (NO_ARGS, WORKER_PAGE),
+    "staffing:my_leave": (NO_ARGS, WORKER_PAGE),
+    # The feed's secret token is its key (calendar apps cannot log in).
+    "staffing:calendar_feed": (lambda w: {"token": w["token"]}, everyone(200, anonymous=200)),
+    # Referrals and plans.
+    "referrals:list": (NO_ARGS, CASE_PAGE),
+    "referrals:intake": (NO_ARGS, CASE_PAGE),
+    "referrals:import": (NO_ARGS, CASE_PAGE),
+    "referrals:import_confirm": (NO_ARGS, POST_ONLY),
+    "referrals:detail": (pk("referral"), CASE_PAGE),
+    "referrals:accept": (pk("referral"), POST_ONLY),
+    "referrals:activate": (pk("referral"), POST_ONLY),
+    "referrals:end": (pk("referral"), POST_ONLY),
+    "referrals:plan_change": (pk("plan"), CASE_PAGE),
+    # Reports.
+    "reports:monthly": (NO_ARGS, CASE_PAGE),
+    "reports:csv": (lambda w: {"table": "summary"}, CASE_PAGE),
+    "reports:costs": (NO_ARGS, CASE_PAGE),
+    "reports:agency_add": (NO_ARGS, POST_ONLY),
+    "reports:taxi_add": (NO_ARGS, POST_ONLY),
+}
+
+# Answers that are what the views give today but not what they should: (page, role) ->
+# (the safe answer, why). Each shows as an expected failure until the view is changed;
+# then move the safe answer into RULES.
+CONCERNS: dict[tuple[str, str], tuple[object, str]] = {
+    ("referrals:detail", "other_leader"): (
+        404,
+        "a team leader reads the case of a child of another area",
+    ),
+    ("referrals:plan_change", "other_leader"): (
+        404,
+        "a team leader may change the contact plan of another area's child",
+    ),
+    ("referrals:detail", "admin"): (
+        403,
+        "the Administrator role (venues, staff, accounts) reads children's cases",
+    ),
+    ("referrals:list", "admin"): (403, "the Administrator role lists children's referrals"),
+    ("referrals:plan_change", "admin"): (403, "the Administrator role changes contact plans"),
+    ("scheduling:rota_plan", "admin"): (
+        403,
+        "the Administrator role may plan the rota (POST accepted: 405 to a GET, not 403)",
+    ),
+    ("scheduling:rota_publish", "admin"): (403, "the Administrator role may publish the rota"),
+    ("scheduling:session_move", "admin"): (403, "the Administrator role may move sessions"),
+}
+
+
+@pytest.fixture
+def world():
+    with time_machine.travel(NOW, tick=False):
+        t, north = team(), team("north")
+        worker = worker_calendar_regenerate(worker=t["worker"])
+        awaiting = placed_session(room=t["room"], workers=[worker], hour=10, day=A_MONDAY)
+        booked = placed_session(
+            room=t["room"], workers=[worker], status=ContactSession.Status.BOOKED
+        )
+        recorded = placed_session(
+            room=t["room"],
+            workers=[worker],
+            status=ContactSession.Status.BOOKED,
+            day=A_MONDAY,
+            hour=12,
+        )
+        record = session_record_save(
+            session=recorded,
+            author=worker.user,
+            attendance=SessionRecord.Attendance.ATTENDED,
+            actual_start=dt.time(12),
+            actual_end=dt.time(13, 30),
+            observations="Fine.",
+            submit=True,
+        )
+        absence = Absence.objects.create(
+            worker=worker, kind="sickness", starts_on=A_MONDAY, ends_on=A_MONDAY
+        )
+        run = SolverRun.objects.create(rota_week=awaiting.rota_week, trigger="command")
+        users = {
+            "worker": worker.user,
+            "other_leader": north["leader"],
+            "leader": t["leader"],
+            "deputy": UserFactory(username="deputy", groups=["Deputy team leader"]),
+            "admin": UserFactory(username="administrator", groups=["Administrator"]),
+        }
+        yield {
+            "users": users,
+            "awaiting": awaiting,
+            "booked": booked,
+            "record": record,
+            "absence": absence,
+            "run": run,
+            "referral": awaiting.plan.referral,
+            "plan": awaiting.plan,
+            "token": worker.calendar_token,
+        }
+
+
+def _answer(response) -> object:
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+def _observe(client, world, name) -> dict:
+    kwargs_for, _ = RULES[name]
+    url = reverse(name, kwargs=kwargs_for(world))
+    answers = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        with time_machine.travel(NOW, tick=False):
+            answers[role] = _answer(client.get(url))
+    return answers
+
+
+def test_every_page_has_an_access_rule():
+    names = application_url_names()
+
+    missing = sorted(names - set(RULES))
+    stale = sorted(set(RULES) - names)
+    assert missing == [], f"new page without an access rule: {missing}"
+    assert stale == [], f"rules for pages that no longer exist: {stale}"
+
+
+def test_the_matrix_covers_every_role_of_every_page():
+    for name, (_, answers) in RULES.items():
+        assert set(answers) == set(ROLES), name
+
+
+@pytest.mark.parametrize("name", sorted(application_url_names()))
+def test_each_role_gets_the_expected_answer(client, world, name):
+    if name not in RULES:
+        pytest.fail(f"new page without an access rule: {name}")
+    observed = _observe(client, world, name)
+    if os.environ.get("ACCESS_MATRIX_PRINT"):
+        print(f"\n    {name!r}: {observed},")
+
+    assert observed == RULES[name][1]
+
+
+@pytest.mark.parametrize("page, role", sorted(CONCERNS))
+def test_concerns_reported_for_review(client, world, page, role):
+    """Expected to fail until the view answers safely; a pass means: update RULES."""
+    safe, why = CONCERNS[(page, role)]
+    observed = _observe(client, world, page)[role]
+    if observed != safe:
+        pytest.xfail(f"{page} for {role}: {observed}, should be {safe}: {why}")
+    pytest.fail(f"{page} for {role} now answers {safe}: move it into RULES and drop the concern")
