@@ -41,13 +41,15 @@ def register_models() -> None:
         ContactPlan,
         Child,
         Absence,
-        Worker,
         Room,
         RoomClosure,
     ]
     for model in plain:
         if not auditlog.contains(model):
             auditlog.register(model, exclude_fields=_NOISE)
+    # The calendar token is the key of the worker's feed: the log says it changed, not what to.
+    if not auditlog.contains(Worker):
+        auditlog.register(Worker, exclude_fields=_NOISE, mask_fields=["calendar_token"])
     # A week's row is made implicitly the first time anything names the week, so its creation
     # records no decision (and would cost the planner a write); its state changes are kept.
     create_receiver = auditlog._signals[post_save]

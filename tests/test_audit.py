@@ -127,3 +127,32 @@ def test_an_audited_models_admin_has_an_audit_log_page_for_those_who_may_view_it
 
     assert page.status_code == 200
     assert b"first" in page.content
+
+
+def test_a_workers_calendar_token_is_never_written_into_the_log():
+    from staffing.services import worker_calendar_regenerate
+    from tests.factories import WorkerFactory
+
+    worker = worker_calendar_regenerate(worker=WorkerFactory())
+
+    entry = history_for(worker)[0]
+    old, new = entry.changes_dict["calendar_token"]
+    assert worker.calendar_token not in new
+    assert worker.calendar_token not in str(entry.serialized_data or "")
+
+
+def test_approving_a_session_on_the_page_is_logged_with_the_team_leader_as_actor(client):
+    from tests.staffing.test_approvals import placed_session, team
+
+    t = team()
+    session = placed_session(room=t["room"], workers=[t["worker"]])
+    client.force_login(t["leader"])
+
+    response = client.post(
+        reverse("staffing:approve", args=[session.pk]), {"version": session.version}
+    )
+
+    assert response.status_code in (200, 302)
+    entry = history_for(session)[0]
+    assert entry.actor == t["leader"]
+    assert entry.changes_dict["status"] == ["awaiting_approval", "booked"]
