@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format venv migrate demo serve bench clean
+.PHONY: run test lint format venv migrate demo serve bench load clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -41,6 +41,10 @@ format: venv
 
 bench: venv
 	$(PY) bench/solver.py
+
+# 30 workers, 3 team leaders and the deputy against gunicorn on loopback for 30 s.
+load: venv
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
