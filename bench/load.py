@@ -5,7 +5,8 @@ PostgreSQL server given with --postgres), plans, solves and publishes this week 
 starts gunicorn on 127.0.0.1, then runs, for --seconds:
 
 - 30 contact workers opening "My sessions" (/me/sessions/),
-- 3 team leaders on their approvals queue (/approvals/),
+- 3 team leaders on their approvals queue (/approvals/), approving its first booking each
+  time (a POST, counted apart as "approve"),
 - the deputy on the rota board of this week (/rota/<monday>/),
 
 each a thread with its own keep-alive connection and session cookie, pausing --think seconds
@@ -27,6 +28,7 @@ import io
 import logging
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -34,12 +36,13 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS_MS = {"my sessions": 150, "approvals": None, "board": 500}
+TARGETS_MS = {"my sessions": 150, "approvals": None, "approve": None, "board": 500}
 WORKERS, LEADERS = 30, 3
 
 
@@ -196,36 +199,76 @@ class PageStats:
                 self.errors.append(error)
 
 
-def _person(port, path, cookie, stats: PageStats, until: float, think: float, seed: int):
-    rng = random.Random(seed)
-    time.sleep(rng.uniform(0, think))  # not everyone clicks at the same instant
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": cookie, "Host": "127.0.0.1"}
-    used = False
-    while time.monotonic() < until:
-        began = time.perf_counter()
-        error = None
+class _Browser:
+    """One person's keep-alive connection and cookies."""
+
+    def __init__(self, port: int, cookie: str):
+        self.port = port
+        self.cookies = dict([cookie.split("=", 1)])
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.used = False
+
+    def request(self, method: str, path: str, body: str | None = None):
+        """(status, html, error or None); retries once on a keep-alive the server closed."""
+        headers = {
+            "Host": "127.0.0.1",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in (1, 2):
             try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    error = f"HTTP {response.status}"
-                used = True
-                break
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                html = response.read().decode("utf-8", "replace")
+                for header, value in response.getheaders():
+                    if header.lower() == "set-cookie":
+                        name, _, rest = value.partition("=")
+                        self.cookies[name] = rest.split(";", 1)[0]
+                self.used = True
+                return response.status, html, None
             except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 # The server may close an idle keep-alive connection just as a request goes
                 # out; a browser then retries once on a new connection, and so do we.
-                if not (used and attempt == 1):
-                    error = f"{type(exc).__name__}: {exc}"
-                    break
-                used = False
-        stats.add((time.perf_counter() - began) * 1000, error)
+                if not (self.used and attempt == 1):
+                    return 0, "", f"{type(exc).__name__}: {exc}"
+                self.used = False
+        return 0, "", "unreachable"
+
+
+_APPROVE_FORM = re.compile(
+    r'action="(?P<action>/approvals/\d+/approve/)">\s*<input type="hidden" '
+    r'name="csrfmiddlewaretoken" value="(?P<csrf>[^"]+)">\s*'
+    r'<input type="hidden" name="version" value="(?P<version>\d+)">'
+)
+
+
+def _timed(stats: PageStats, browser: _Browser, method, path, body=None, expect=200) -> str:
+    began = time.perf_counter()
+    status, html, error = browser.request(method, path, body)
+    if error is None and status != expect:
+        error = f"HTTP {status}"
+    stats.add((time.perf_counter() - began) * 1000, error)
+    return html
+
+
+def _person(port, page, path, cookie, stats, until: float, think: float, seed: int):
+    rng = random.Random(seed)
+    browser = _Browser(port, cookie)
+    time.sleep(rng.uniform(0, think))  # not everyone clicks at the same instant
+    while time.monotonic() < until:
+        html = _timed(stats[page], browser, "GET", path)
+        if page == "approvals" and (form := _APPROVE_FORM.search(html)):
+            # A team leader approves the first booking of the queue, then reads it again.
+            time.sleep(rng.uniform(0.25 * think, 0.75 * think))
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": form["csrf"], "version": form["version"]}
+            )
+            _timed(stats["approve"], browser, "POST", form["action"], body, expect=302)
         time.sleep(rng.uniform(0.5 * think, 1.5 * think))
-    conn.close()
+    browser.conn.close()
 
 
 def _wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -285,12 +328,12 @@ def _run_load(args, people: dict, env: dict) -> dict[str, PageStats]:
             "one request at a time, median ms: "
             + ", ".join(f"{page} {ms:.0f}" for page, ms in alone.items())
         )
-        stats = {page: PageStats() for page in people}
+        stats = {page: PageStats() for page in [*people, "approve"]}
         until = time.monotonic() + args.seconds
         threads = [
             threading.Thread(
                 target=_person,
-                args=(port, path, cookie, stats[page], until, args.think, n),
+                args=(port, page, path, cookie, stats, until, args.think, n),
                 daemon=True,
             )
             for page, pairs in people.items()
@@ -316,7 +359,7 @@ def report(stats: dict[str, PageStats], seconds: float) -> int:
         f"{'errors':>6}  target"
     )
     status = 0
-    users = {"my sessions": WORKERS, "approvals": LEADERS, "board": 1}
+    users = {"my sessions": WORKERS, "approvals": LEADERS, "approve": LEADERS, "board": 1}
     for page, s in stats.items():
         times = s.times_ms or [0.0]
         p50, p95 = statistics.median(times), _percentile(times, 0.95)
