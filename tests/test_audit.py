@@ -1,10 +1,13 @@
 """The audit trail: who changed what and when, for every audited record, even bulk writes."""
 
+import datetime as dt
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from contact_service.audit import history_for
 from scheduling.models import ContactSession, RotaWeek, SolverRun
@@ -156,3 +159,46 @@ def test_approving_a_session_on_the_page_is_logged_with_the_team_leader_as_actor
     entry = history_for(session)[0]
     assert entry.actor == t["leader"]
     assert entry.changes_dict["status"] == ["awaiting_approval", "booked"]
+
+
+# --- bulk writes in the board's services, logged by hand -----------------------------------
+
+
+def test_publishing_a_week_leaves_an_entry_on_each_session_sent_for_approval():
+    from scheduling.services.board import rota_week_publish
+    from tests.factories import RoomFactory
+
+    session = ContactSessionFactory(
+        starts_at=timezone.make_aware(dt.datetime.combine(A_MONDAY, dt.time(16))),
+        room=RoomFactory(),
+    )
+    RotaWeek.objects.filter(pk=session.rota_week_id).update(state=RotaWeek.State.PROPOSED)
+
+    rota_week_publish(rota_week=session.rota_week, by=UserFactory(username="deputy"))
+
+    assert history_for(session)[0].changes_dict.get("status") == [
+        "proposed",
+        "awaiting_approval",
+    ]
+
+
+def test_moving_a_session_by_hand_logs_the_staff_it_now_has(county):  # noqa: F811
+    from scheduling.services.board import session_move
+
+    session = ContactSession.objects.filter(day=A_MONDAY).first()
+    RotaWeek.objects.update(state=RotaWeek.State.PROPOSED)
+
+    session_move(
+        session=session,
+        start=dt.time(16),
+        room=county["rooms"][0],
+        workers=[county["workers"][0]],
+        by=UserFactory(username="deputy"),
+    )
+
+    added = [
+        e
+        for e in history_for(session)
+        if e.content_type.model == "sessionworker" and e.action == LogEntry.Action.CREATE
+    ]
+    assert added
