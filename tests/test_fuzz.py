@@ -40,6 +40,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,  # the same examples every run: a failure is reproducible in CI
+    database=None,  # nothing to replay: derandomised examples are the same each run
 )
 # Each example through a page costs a request and its queries: fewer of them.
 FUZZ_PAGES = settings(FUZZ, max_examples=15)
