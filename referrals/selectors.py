@@ -24,3 +24,15 @@ def contact_plans_in_force(*, first_day: dt.date, last_day: dt.date) -> QuerySet
         )
         .order_by("pk")
     )
+
+
+def referrals_for_user(*, user) -> QuerySet[Referral]:
+    """The referrals a user may open: the whole county for those who plan the county's rota
+    (deputy, administrator), otherwise those with a child in an area the user leads.
+
+    Children's cases are seen on a need-to-know basis: a team leader works their own area.
+    """
+    referrals = Referral.objects.all()
+    if user.has_perm("scheduling.plan_rota"):
+        return referrals
+    return referrals.filter(children__area__team_leader=user).distinct()

@@ -22,6 +22,7 @@ from .forms_intake import (
 )
 from .models import ContactPlan, Referral
 from .mosaic import mosaic_import
+from .selectors import referrals_for_user
 
 SESSION_KEY = "mosaic_import"
 
@@ -34,10 +35,15 @@ def _errors_to_messages(request, error: ValidationError) -> None:
 @permission_required("referrals.view_referral", raise_exception=True)
 def referral_list(request):
     status = request.GET.get("status", "")
-    referrals = Referral.objects.prefetch_related("children").order_by("-received_on", "pk")
+    visible = referrals_for_user(user=request.user)
+    referrals = visible.prefetch_related("children").order_by("-received_on", "pk")
     if status in Referral.Status.values:
         referrals = referrals.filter(status=status)
-    counts = dict(Referral.objects.values_list("status").annotate(n=Count("pk")))
+    counts = dict(
+        Referral.objects.filter(pk__in=visible.values("pk"))
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
     return render(
         request,
         "referrals/referral_list.html",
@@ -74,7 +80,7 @@ def referral_intake(request):
 @permission_required("referrals.view_referral", raise_exception=True)
 def referral_detail(request, pk: int):
     referral = get_object_or_404(
-        Referral.objects.prefetch_related(
+        referrals_for_user(user=request.user).prefetch_related(
             "children__area",
             Prefetch(
                 "plans",
@@ -105,7 +111,7 @@ def referral_detail(request, pk: int):
 @require_POST
 @permission_required("referrals.change_referral", raise_exception=True)
 def referral_accept(request, pk: int):
-    referral = get_object_or_404(Referral, pk=pk)
+    referral = get_object_or_404(referrals_for_user(user=request.user), pk=pk)
     form = AcceptForm(request.POST)
     if form.is_valid():
         try:
@@ -121,7 +127,7 @@ def referral_accept(request, pk: int):
 @require_POST
 @permission_required("referrals.change_referral", raise_exception=True)
 def referral_activate(request, pk: int):
-    referral = get_object_or_404(Referral, pk=pk)
+    referral = get_object_or_404(referrals_for_user(user=request.user), pk=pk)
     try:
         intake.referral_activate(referral=referral)
         messages.success(request, f"{referral} is active: its sessions are planned each week.")
@@ -133,7 +139,7 @@ def referral_activate(request, pk: int):
 @require_POST
 @permission_required("referrals.change_referral", raise_exception=True)
 def referral_end(request, pk: int):
-    referral = get_object_or_404(Referral, pk=pk)
+    referral = get_object_or_404(referrals_for_user(user=request.user), pk=pk)
     form = EndForm(request.POST)
     if form.is_valid():
         intake.referral_end(referral=referral, last_day=form.cleaned_data["last_day"])
@@ -145,7 +151,12 @@ def referral_end(request, pk: int):
 
 @permission_required("referrals.change_contactplan", raise_exception=True)
 def plan_change(request, pk: int):
-    plan = get_object_or_404(ContactPlan.objects.select_related("referral"), pk=pk)
+    plan = get_object_or_404(
+        ContactPlan.objects.select_related("referral").filter(
+            referral__in=referrals_for_user(user=request.user)
+        ),
+        pk=pk,
+    )
     forms = PlanChangeForms(request.POST or None, plan=plan)
     if request.method == "POST" and forms.is_valid(children=plan.referral.children.all()):
         fields = forms.plan.plan_fields()

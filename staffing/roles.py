@@ -67,7 +67,9 @@ ROLE_PERMISSIONS = {
         "scheduling.plan_rota",
         "scheduling.view_rota_board",
         *_model_perms(REFERENCE_MODELS),
-        *_model_perms(CASE_MODELS),
+        # Administrators may plan the rota, so they read cases; changing them is the
+        # deputy's and the team leaders' work.
+        *_model_perms(CASE_MODELS, actions=("view",)),
         *_model_perms(ROTA_MODELS),
         *_model_perms(["auth.user", "auth.group"]),
         "reports.view_report",

@@ -243,8 +243,27 @@ def team_leader(client):
     return user
 
 
+def lead_area_of(plan, team_leader):
+    """Make the team leader the leader of the area of the plan's child."""
+    area = plan.referral.children.get().area
+    area.team_leader = team_leader
+    area.save()
+
+
+def test_a_team_leader_cannot_open_or_change_a_referral_of_another_area(client, team_leader):
+    plan = ContactPlanFactory()
+
+    assert client.get(reverse("referrals:detail", args=[plan.referral.pk])).status_code == 404
+    assert client.get(reverse("referrals:plan_change", args=[plan.pk])).status_code == 404
+    response = client.post(reverse("referrals:activate", args=[plan.referral.pk]))
+    assert response.status_code == 404
+    assert plan.referral.pk not in [
+        r.pk for r in client.get(reverse("referrals:list")).context["referrals"]
+    ]
+
+
 def test_a_team_leader_receives_a_referral_through_the_intake_page(client, team_leader):
-    area = AreaFactory()
+    area = AreaFactory(team_leader=team_leader)
     response = client.post(reverse("referrals:intake"), _post_data(area))
     referral = Referral.objects.get()
     assert response.status_code == 302
@@ -313,6 +332,7 @@ def test_the_intake_page_is_refused_to_a_contact_worker(client):
 
 def test_a_team_leader_accepts_activates_and_ends_a_referral_from_its_page(client, team_leader):
     plan = ContactPlanFactory(referral__status=Referral.Status.RECEIVED)
+    lead_area_of(plan, team_leader)
     worker = WorkerFactory()
     referral = plan.referral
     url = reverse("referrals:accept", args=[referral.pk])
@@ -329,6 +349,7 @@ def test_a_team_leader_accepts_activates_and_ends_a_referral_from_its_page(clien
 
 def test_a_plan_change_page_starts_the_new_plan_from_the_date_given(client, team_leader):
     plan = ContactPlanFactory()
+    lead_area_of(plan, team_leader)
     url = reverse("referrals:plan_change", args=[plan.pk])
     assert client.get(url).status_code == 200
     data = {

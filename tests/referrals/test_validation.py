@@ -9,7 +9,7 @@ from django.urls import reverse
 from referrals.forms import ContactPlanForm
 from referrals.models import ContactPlan, ContactPlanSlot
 from referrals.validators import validate_overseen_venues, validate_slot_fits_service_hours
-from staffing.roles import ADMINISTRATOR
+from staffing.roles import DEPUTY
 from tests.factories import (
     ContactPlanFactory,
     ReferralFactory,
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(username="admin-role", is_staff=True, groups=[ADMINISTRATOR]))
+    """The deputy at the admin's plan pages (administrators may read cases, not change them)."""
+    client.force_login(UserFactory(username="deputy-staff", is_staff=True, groups=[DEPUTY]))
     return client
 
 
