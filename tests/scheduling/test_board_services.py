@@ -17,7 +17,6 @@ from tests.factories import (
     ContactSessionFactory,
     ReferralFactory,
     SessionWorkerFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,49 +26,24 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def place(session, start: dt.time, room, workers):
-    session.starts_at = timezone.make_aware(dt.datetime.combine(session.day, start))
-    session.ends_at = session.starts_at + dt.timedelta(minutes=session.duration_minutes)
-    session.room = room
-    session.save()
-    for worker in workers:
-        SessionWorker.objects.create(
-            session=session,
-            worker=worker,
-            busy_from=session.starts_at - dt.timedelta(minutes=session.transport_before_minutes),
-            busy_to=session.ends_at + dt.timedelta(minutes=session.transport_after_minutes),
-        )
-    return session
-
-
-@pytest.fixture
-def monday(county):
-    """Monday's three sessions at 15:30, in rooms 1-3 with workers 1-3."""
-    week = RotaWeek.objects.get(week_start=A_MONDAY)
-    week.state = RotaWeek.State.PROPOSED
-    week.save()
-    sessions = list(ContactSession.objects.filter(day=A_MONDAY).order_by("pk"))
-    for n, session in enumerate(sessions):
-        place(session, dt.time(15, 30), county["rooms"][n], [county["workers"][n]])
-    return {**county, "week": week, "sessions": sessions}
-
-
-@pytest.fixture
-def deputy():
-    return UserFactory(username="deputy", groups=["Deputy team leader"])
+def move_first(monday, deputy, *, start: dt.time, room=None, worker: int = 0):
+    """Move Monday's first session by hand to `start`, in its own room unless another is given,
+    with the county's worker number `worker` (0-based)."""
+    first = monday["sessions"][0]
+    return session_move(
+        session=first,
+        start=start,
+        room=room or first.room,
+        workers=[monday["workers"][worker]],
+        by=deputy,
+    )
 
 
 def test_a_move_onto_a_busy_worker_is_refused_naming_the_clash(monday, deputy):
     first, second = monday["sessions"][:2]
     child = second.plan.referral.children.get()
     with pytest.raises(ValidationError) as refused:
-        session_move(
-            session=first,
-            start=dt.time(16, 0),
-            room=first.room,
-            workers=[monday["workers"][1]],
-            by=deputy,
-        )
+        move_first(monday, deputy, start=dt.time(16, 0), worker=1)
     assert refused.value.messages == [
         f"Worker Worker 2 is already busy 15:30–17:00 ({child.first_name} {child.reference}) "
         "on Mon 7 Dec."
@@ -78,27 +52,14 @@ def test_a_move_onto_a_busy_worker_is_refused_naming_the_clash(monday, deputy):
 
 
 def test_a_move_into_a_booked_room_is_refused(monday, deputy):
-    first, second = monday["sessions"][:2]
+    second = monday["sessions"][1]
     with pytest.raises(ValidationError, match="is already booked 15:30–17:00"):
-        session_move(
-            session=first,
-            start=dt.time(16, 0),
-            room=second.room,
-            workers=[monday["workers"][0]],
-            by=deputy,
-        )
+        move_first(monday, deputy, start=dt.time(16, 0), room=second.room)
 
 
 def test_a_move_outside_the_window_is_refused(monday, deputy):
-    first = monday["sessions"][0]
     with pytest.raises(ValidationError, match="starts outside"):
-        session_move(
-            session=first,
-            start=dt.time(10, 0),
-            room=first.room,
-            workers=[monday["workers"][0]],
-            by=deputy,
-        )
+        move_first(monday, deputy, start=dt.time(10, 0))
 
 
 def test_a_valid_move_saves_pins_and_books_the_workers_time_with_transport(monday, deputy):
@@ -109,13 +70,7 @@ def test_a_valid_move_saves_pins_and_books_the_workers_time_with_transport(monda
         status=ContactSession.Status.BOOKED,
     )
     first.refresh_from_db()
-    moved = session_move(
-        session=first,
-        start=dt.time(17, 0),
-        room=first.room,
-        workers=[monday["workers"][3]],
-        by=deputy,
-    )
+    moved = move_first(monday, deputy, start=dt.time(17, 0), worker=3)
     assert moved.starts_at == at(A_MONDAY, 17) and moved.ends_at == at(A_MONDAY, 18, 30)
     assert moved.pinned and moved.version == first.version + 1
     # A booking the team leader approved must be approved again once moved.
@@ -148,13 +103,7 @@ def test_a_stale_form_is_refused(monday, deputy):
     first = monday["sessions"][0]
     ContactSession.objects.filter(pk=first.pk).update(version=5)
     with pytest.raises(ValidationError, match="Someone changed this session"):
-        session_move(
-            session=first,
-            start=dt.time(17, 0),
-            room=first.room,
-            workers=[monday["workers"][0]],
-            by=deputy,
-        )
+        move_first(monday, deputy, start=dt.time(17, 0))
 
 
 def test_a_completed_session_cannot_be_moved(monday, deputy):
@@ -162,26 +111,13 @@ def test_a_completed_session_cannot_be_moved(monday, deputy):
     ContactSession.objects.filter(pk=first.pk).update(status=ContactSession.Status.COMPLETED)
     first.refresh_from_db()
     with pytest.raises(ValidationError, match="completed cannot be moved"):
-        session_move(
-            session=first,
-            start=dt.time(17, 0),
-            room=first.room,
-            workers=[monday["workers"][0]],
-            by=deputy,
-        )
+        move_first(monday, deputy, start=dt.time(17, 0))
 
 
 def test_nothing_moves_while_the_week_is_being_planned(monday, deputy):
     SolverRun.objects.create(rota_week=monday["week"], trigger="browser")
-    first = monday["sessions"][0]
     with pytest.raises(ValidationError, match="being planned"):
-        session_move(
-            session=first,
-            start=dt.time(17, 0),
-            room=first.room,
-            workers=[monday["workers"][0]],
-            by=deputy,
-        )
+        move_first(monday, deputy, start=dt.time(17, 0))
 
 
 @pytest.mark.postgres
@@ -197,13 +133,7 @@ def test_an_overlap_the_check_could_not_see_is_caught_by_the_database(monday, de
     SessionWorkerFactory(session=ghost, worker=monday["workers"][3])
     first = monday["sessions"][0]
     with pytest.raises(ValidationError, match="Someone else has just booked"):
-        session_move(
-            session=first,
-            start=dt.time(17, 0),
-            room=first.room,
-            workers=[monday["workers"][3]],
-            by=deputy,
-        )
+        move_first(monday, deputy, start=dt.time(17, 0), worker=3)
     first.refresh_from_db()
     assert first.starts_at == at(A_MONDAY, 15, 30)
 
@@ -280,11 +210,8 @@ def test_a_move_past_the_workers_contract_is_refused(monday, deputy):
     worker = monday["workers"][3]
     worker.contract_minutes = 60
     worker.save()
-    first = monday["sessions"][0]
     with pytest.raises(ValidationError) as refused:
-        session_move(
-            session=first, start=dt.time(17, 0), room=first.room, workers=[worker], by=deputy
-        )
+        move_first(monday, deputy, start=dt.time(17, 0), worker=3)
     assert refused.value.messages == [
         "Worker Worker 4 would work 90 minutes this week (travel included), over their "
         "contract of 60."

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
+from scheduling.models import ContactSession, RotaWeek, SolverRun
 from staffing import roles
 from tests.factories import (
     A_MONDAY,
@@ -20,6 +20,7 @@ from tests.factories import (
     SolverRunFactory,
     UserFactory,
 )
+from tests.scheduling.conftest import place
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,6 @@ WEEK = A_MONDAY.isoformat()
 def board_url(week=WEEK, **query):
     url = reverse("scheduling:rota_week", args=[week])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-
-
-@pytest.fixture
-def deputy(client):
-    user = UserFactory(username="deputy", groups=[roles.DEPUTY])
-    return user
 
 
 @pytest.fixture
@@ -53,37 +48,6 @@ def leader_client(client):
 def worker_client(client):
     client.force_login(UserFactory(username="worker", groups=[roles.CONTACT_WORKER]))
     return client
-
-
-def place(session, start, room, workers):
-    """Put a session somewhere directly, as a solver write-back would."""
-    session.starts_at = timezone.make_aware(dt.datetime.combine(session.day, start))
-    session.ends_at = session.starts_at + dt.timedelta(minutes=session.duration_minutes)
-    session.room = room
-    session.save()
-    for worker in workers:
-        SessionWorker.objects.create(
-            session=session,
-            worker=worker,
-            busy_from=session.starts_at - dt.timedelta(minutes=session.transport_before_minutes),
-            busy_to=session.ends_at + dt.timedelta(minutes=session.transport_after_minutes),
-        )
-    return session
-
-
-@pytest.fixture
-def placed_week(county):
-    """The county's week with every session placed by hand, one per room per day."""
-    week = RotaWeek.objects.get(week_start=A_MONDAY)
-    week.state = RotaWeek.State.PROPOSED
-    week.save()
-    sessions = list(ContactSession.objects.filter(rota_week=week).order_by("day", "pk"))
-    used = {}
-    for session in sessions:
-        n = used.get(session.day, 0)
-        used[session.day] = n + 1
-        place(session, dt.time(15, 30), county["rooms"][n], [county["workers"][n]])
-    return {**county, "week": week, "sessions": sessions}
 
 
 def test_rota_redirects_to_the_week_two_weeks_ahead(deputy_client):
