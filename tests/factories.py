@@ -359,3 +359,10 @@ class SolverRunFactory(factory.django.DjangoModelFactory):
     rota_week = factory.SubFactory(RotaWeekFactory)
     trigger = SolverRun.Trigger.COMMAND
     status = SolverRun.Status.QUEUED
+
+
+def working_weekdays(workers, *, starts=dt.time(8, 30), ends=dt.time(19, 0)) -> None:
+    """Each of `workers` works Monday to Friday, `starts` to `ends`."""
+    for worker in workers:
+        for weekday in range(5):
+            WorkingPatternFactory(worker=worker, weekday=weekday, starts=starts, ends=ends)

@@ -10,21 +10,16 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from scheduling.models import ContactSession, SessionWorker, SolverRun
-from scheduling.services.board import rota_week_publish
-from scheduling.services.planning import week_plan_sessions
-from scheduling.services.solving import rota_week_get, solver_run_create, solver_run_execute
 from tests.factories import (
     A_MONDAY,
     TEST_PASSWORD,
     AreaFactory,
-    ContactPlanFactory,
-    ReferralFactory,
     RoomFactory,
     UserFactory,
     VenueFactory,
     WorkerFactory,
-    WorkingPatternFactory,
 )
+from tests.staffing.weeks import publish_solved_week
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,28 +42,7 @@ def published_week(settings, celery_eager):
             WorkerFactory(area=area, base_venue=venue, code=f"w{n}", name=f"Worker {n}")
             for n in (1, 2, 3, 4)
         ]
-        for worker in workers:
-            for weekday in range(5):
-                WorkingPatternFactory(
-                    worker=worker, weekday=weekday, starts=dt.time(8, 30), ends=dt.time(19, 0)
-                )
-        for n in range(6):
-            ContactPlanFactory(
-                referral=ReferralFactory(),
-                venues=[venue],
-                slots=[
-                    {
-                        "weekday": n % 2,
-                        "earliest_start": dt.time(15, 30),
-                        "latest_start": dt.time(17, 0),
-                    }
-                ],
-            )
-        week_plan_sessions(week_start=A_MONDAY)
-        rota_week = rota_week_get(week_start=A_MONDAY)
-        run = solver_run_create(rota_week=rota_week, trigger=SolverRun.Trigger.COMMAND)
-        assert solver_run_execute(run_id=run.pk).status == SolverRun.Status.SUCCEEDED
-        rota_week_publish(rota_week=rota_week, by=UserFactory(groups=["Deputy team leader"]))
+        publish_solved_week(venue=venue, workers=workers)
         yield {"leader": leader, "workers": workers}
 
 

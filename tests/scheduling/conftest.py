@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
     WorkerFactory,
-    WorkingPatternFactory,
+    working_weekdays,
 )
 
 
@@ -38,11 +38,7 @@ def county():
         WorkerFactory(area=area, base_venue=venue, code=f"w{n}", name=f"Worker {n}")
         for n in (1, 2, 3, 4)
     ]
-    for worker in workers:
-        for weekday in range(5):
-            WorkingPatternFactory(
-                worker=worker, weekday=weekday, starts=dt.time(8, 30), ends=dt.time(19, 0)
-            )
+    working_weekdays(workers)
     plans = []
     for n in range(6):
         referral = ReferralFactory(priority=["court", "risk", "standard"][n % 3])

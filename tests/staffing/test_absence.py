@@ -10,23 +10,17 @@ from django.urls import reverse
 
 from contact_service.celery import app as celery_app
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
-from scheduling.services.board import rota_week_publish
 from scheduling.services.cancellations import _virtual_stand_in, session_cancel
-from scheduling.services.planning import week_plan_sessions
-from scheduling.services.solving import rota_week_get, solver_run_create, solver_run_execute
 from staffing.models import Absence
 from staffing.selectors import uncovered_sessions
 from staffing.services import absence_decide, absence_record, absence_request
 from tests.factories import (
     A_MONDAY,
-    ContactPlanFactory,
-    ReferralFactory,
     RoomFactory,
-    UserFactory,
     WorkerFactory,
-    WorkingPatternFactory,
 )
 from tests.staffing.test_approvals import placed_session, team
+from tests.staffing.weeks import publish_solved_week
 
 pytestmark = pytest.mark.django_db
 
@@ -146,28 +140,7 @@ def _county():
     RoomFactory(venue=venue)
     RoomFactory(venue=venue)
     workers = [t["worker"]] + [WorkerFactory(area=t["area"], base_venue=venue) for _ in range(3)]
-    for worker in workers:
-        for weekday in range(5):
-            WorkingPatternFactory(
-                worker=worker, weekday=weekday, starts=dt.time(8, 30), ends=dt.time(19, 0)
-            )
-    for n in range(6):
-        ContactPlanFactory(
-            referral=ReferralFactory(),
-            venues=[venue],
-            slots=[
-                {
-                    "weekday": n % 2,
-                    "earliest_start": dt.time(15, 30),
-                    "latest_start": dt.time(17, 0),
-                }
-            ],
-        )
-    week_plan_sessions(week_start=A_MONDAY)
-    rota_week = rota_week_get(week_start=A_MONDAY)
-    run = solver_run_create(rota_week=rota_week, trigger=SolverRun.Trigger.COMMAND, time_limit=5)
-    assert solver_run_execute(run_id=run.pk).status == SolverRun.Status.SUCCEEDED
-    rota_week_publish(rota_week=rota_week, by=UserFactory(groups=["Deputy team leader"]))
+    publish_solved_week(venue=venue, workers=workers, time_limit=5)
     ContactSession.objects.update(status=BOOKED)
     return t
 
