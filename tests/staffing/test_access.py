@@ -77,74 +77,49 @@ LEADER_POST = {"leader": 302, "other_leader": 404}
 WORKER_LIST = {"worker": 200, "other_worker": 200}
 WORKER_OBJECT = {"worker": 200, "other_worker": 404}
 
+
+def staffing_page(name, allowed, *, of=None, method="get", data=None, query=""):
+    """A row of PAGES: staffing's `name` URL, for the world's object `of` if it takes one."""
+
+    def url(w):
+        return reverse(f"staffing:{name}", args=[w[of].pk] if of else []) + query
+
+    return (url, method, data or {}, allowed)
+
+
 PAGES = {
-    "approvals": (lambda w: reverse("staffing:approvals"), "get", {}, LEADER_LIST),
-    "area": (lambda w: reverse("staffing:area"), "get", {}, LEADER_LIST),
-    "area week": (lambda w: reverse("staffing:area") + "?span=week", "get", {}, LEADER_LIST),
-    "absence new": (lambda w: reverse("staffing:absence_new"), "get", {}, LEADER_LIST),
-    "absence detail": (
-        lambda w: reverse("staffing:absence_detail", args=[w["absence"].pk]),
-        "get",
-        {},
-        LEADER_OBJECT,
+    "approvals": staffing_page("approvals", LEADER_LIST),
+    "area": staffing_page("area", LEADER_LIST),
+    "area week": staffing_page("area", LEADER_LIST, query="?span=week"),
+    "absence new": staffing_page("absence_new", LEADER_LIST),
+    "absence detail": staffing_page("absence_detail", LEADER_OBJECT, of="absence"),
+    "session cancel": staffing_page("session_cancel", LEADER_OBJECT, of="booked"),
+    "approve": staffing_page(
+        "approve", LEADER_POST, of="awaiting", method="post", data={"version": 1}
     ),
-    "session cancel": (
-        lambda w: reverse("staffing:session_cancel", args=[w["booked"].pk]),
-        "get",
-        {},
-        LEADER_OBJECT,
-    ),
-    "approve": (
-        lambda w: reverse("staffing:approve", args=[w["awaiting"].pk]),
-        "post",
-        {"version": 1},
+    "return": staffing_page(
+        "return",
         LEADER_POST,
+        of="awaiting",
+        method="post",
+        data={"version": 1, "reason": "No"},
     ),
-    "return": (
-        lambda w: reverse("staffing:return", args=[w["awaiting"].pk]),
-        "post",
-        {"version": 1, "reason": "No"},
-        LEADER_POST,
-    ),
-    "approve day": (
-        lambda w: reverse("staffing:approve_day"),
-        "post",
-        {"day": "2026-12-07", "seen": "1:1"},
+    "approve day": staffing_page(
+        "approve_day",
         {"leader": 302, "other_leader": 302},  # refused inside: not in their queue
+        method="post",
+        data={"day": "2026-12-07", "seen": "1:1"},
     ),
-    "absence replan": (
-        lambda w: reverse("staffing:absence_replan", args=[w["absence"].pk]),
-        "post",
-        {},
-        LEADER_POST,
+    "absence replan": staffing_page("absence_replan", LEADER_POST, of="absence", method="post"),
+    "absence decide": staffing_page(
+        "absence_decide", LEADER_POST, of="absence", method="post", data={"decision": "approve"}
     ),
-    "absence decide": (
-        lambda w: reverse("staffing:absence_decide", args=[w["absence"].pk]),
-        "post",
-        {"decision": "approve"},
-        LEADER_POST,
-    ),
-    "my sessions": (lambda w: reverse("staffing:my_sessions"), "get", {}, WORKER_LIST),
-    "my session": (
-        lambda w: reverse("staffing:my_session", args=[w["booked"].pk]),
-        "get",
-        {},
-        WORKER_OBJECT,
-    ),
-    "my record": (
-        lambda w: reverse("staffing:my_record", args=[w["booked"].pk]),
-        "get",
-        {},
-        WORKER_OBJECT,
-    ),
-    "addendum": (
-        lambda w: reverse("staffing:record_addendum", args=[w["record"].pk]),
-        "get",
-        {},
-        WORKER_OBJECT,
-    ),
-    "my calendar": (lambda w: reverse("staffing:my_calendar"), "get", {}, WORKER_LIST),
-    "my leave": (lambda w: reverse("staffing:my_leave"), "get", {}, WORKER_LIST),
+    "my sessions": staffing_page("my_sessions", WORKER_LIST),
+    "my session": staffing_page("my_session", WORKER_OBJECT, of="booked"),
+    "my record": staffing_page("my_record", WORKER_OBJECT, of="booked"),
+    "addendum": staffing_page("record_addendum", WORKER_OBJECT, of="record"),
+    "my calendar": staffing_page("my_calendar", WORKER_LIST),
+    "my leave": staffing_page("my_leave", WORKER_LIST),
 }
 
 
