@@ -70,34 +70,28 @@ def _errors(response) -> list[str]:
 # --- slots within service hours -------------------------------------------------------------
 
 
-def test_a_slot_starting_before_the_service_opens_is_refused(admin_client):
-    referral = ReferralFactory()
-    data = _plan_data(
-        referral=referral,
-        slots=[{"weekday": "0", "earliest_start": "08:00", "latest_start": "09:00"}],
-    )
+@pytest.mark.parametrize(
+    ("slot", "message"),
+    [
+        pytest.param(
+            {"weekday": "0", "earliest_start": "08:00", "latest_start": "09:00"},
+            "The service opens at 08:30; a session cannot start at 08:00.",
+            id="starting before the service opens",
+        ),
+        pytest.param(
+            {"weekday": "2", "earliest_start": "16:00", "latest_start": "18:00"},
+            "A 90-minute session starting at 18:00 ends after the service closes at 19:00.",
+            id="latest start running past closing",
+        ),
+    ],
+)
+def test_a_slot_outside_service_hours_is_refused(admin_client, slot, message):
+    data = _plan_data(referral=ReferralFactory(), slots=[slot])
 
     response = admin_client.post(reverse("admin:referrals_contactplan_add"), data)
 
     assert response.status_code == 200
-    assert "The service opens at 08:30; a session cannot start at 08:00." in _errors(response)
-    assert not ContactPlan.objects.exists()
-
-
-def test_a_slot_whose_latest_start_runs_past_closing_is_refused(admin_client):
-    referral = ReferralFactory()
-    data = _plan_data(
-        referral=referral,
-        slots=[{"weekday": "2", "earliest_start": "16:00", "latest_start": "18:00"}],
-    )
-
-    response = admin_client.post(reverse("admin:referrals_contactplan_add"), data)
-
-    assert response.status_code == 200
-    assert (
-        "A 90-minute session starting at 18:00 ends after the service closes at 19:00."
-        in _errors(response)
-    )
+    assert message in _errors(response)
     assert not ContactPlan.objects.exists()
     assert not ContactPlanSlot.objects.exists()
 
@@ -116,10 +110,14 @@ def test_a_plan_with_slots_inside_service_hours_is_saved(admin_client):
     assert plan.slots.get().latest_start == dt.time(17, 30)
 
 
-def test_lengthening_a_plan_past_its_slots_is_refused_on_the_plan_page(admin_client):
-    plan = ContactPlanFactory(
+def _a_90_minute_plan_starting_16_to_17_on_mondays():
+    return ContactPlanFactory(
         duration_minutes=90, slots=[{"earliest_start": dt.time(16), "latest_start": dt.time(17)}]
     )
+
+
+def _lengthen_to_150_minutes_on_the_plan_page(client, plan, *, earliest_start, latest_start):
+    """Post the plan's admin page with 150 minutes and its one slot at the given starts."""
     slot = plan.slots.get()
     data = _plan_data(
         referral=plan.referral,
@@ -130,14 +128,19 @@ def test_lengthening_a_plan_past_its_slots_is_refused_on_the_plan_page(admin_cli
                 "id": slot.pk,
                 "plan": plan.pk,
                 "weekday": "0",
-                "earliest_start": "16:00",
-                "latest_start": "17:00",
+                "earliest_start": earliest_start,
+                "latest_start": latest_start,
             }
         ],
     )
+    return client.post(reverse("admin:referrals_contactplan_change", args=[plan.pk]), data)
 
-    response = admin_client.post(
-        reverse("admin:referrals_contactplan_change", args=[plan.pk]), data
+
+def test_lengthening_a_plan_past_its_slots_is_refused_on_the_plan_page(admin_client):
+    plan = _a_90_minute_plan_starting_16_to_17_on_mondays()
+
+    response = _lengthen_to_150_minutes_on_the_plan_page(
+        admin_client, plan, earliest_start="16:00", latest_start="17:00"
     )
 
     assert response.status_code == 200
@@ -150,27 +153,10 @@ def test_lengthening_a_plan_past_its_slots_is_refused_on_the_plan_page(admin_cli
 
 
 def test_lengthening_a_plan_and_moving_its_slot_earlier_together_is_saved(admin_client):
-    plan = ContactPlanFactory(
-        duration_minutes=90, slots=[{"earliest_start": dt.time(16), "latest_start": dt.time(17)}]
-    )
-    slot = plan.slots.get()
-    data = _plan_data(
-        referral=plan.referral,
-        duration_minutes="150",
-        existing_slots=1,
-        slots=[
-            {
-                "id": slot.pk,
-                "plan": plan.pk,
-                "weekday": "0",
-                "earliest_start": "15:30",
-                "latest_start": "16:30",
-            }
-        ],
-    )
+    plan = _a_90_minute_plan_starting_16_to_17_on_mondays()
 
-    response = admin_client.post(
-        reverse("admin:referrals_contactplan_change", args=[plan.pk]), data
+    response = _lengthen_to_150_minutes_on_the_plan_page(
+        admin_client, plan, earliest_start="15:30", latest_start="16:30"
     )
 
     assert response.status_code == 302, _errors(response)
@@ -179,9 +165,7 @@ def test_lengthening_a_plan_and_moving_its_slot_earlier_together_is_saved(admin_
 
 
 def test_lengthening_a_plan_past_its_saved_slots_is_refused_by_the_plan_form():
-    plan = ContactPlanFactory(
-        duration_minutes=90, slots=[{"earliest_start": dt.time(16), "latest_start": dt.time(17)}]
-    )
+    plan = _a_90_minute_plan_starting_16_to_17_on_mondays()
     data = _plan_data(referral=plan.referral, duration_minutes="150")
 
     form = ContactPlanForm(data=data, instance=plan)
@@ -196,9 +180,7 @@ def test_lengthening_a_plan_past_its_saved_slots_is_refused_by_the_plan_form():
 
 
 def test_lengthening_a_plan_from_the_referral_page_checks_its_saved_slots(admin_client):
-    plan = ContactPlanFactory(
-        duration_minutes=90, slots=[{"earliest_start": dt.time(16), "latest_start": dt.time(17)}]
-    )
+    plan = _a_90_minute_plan_starting_16_to_17_on_mondays()
     referral = plan.referral
     plan_fields = _plan_data(referral=referral, duration_minutes="150")
     data = {
