@@ -13,13 +13,39 @@ from scheduling.services.solving import solver_run_start
 from staffing.models import Absence, Worker
 
 
-def _overlapping(*, worker: Worker, starts_on: dt.date, ends_on: dt.date):
-    return Absence.objects.filter(
-        worker=worker,
-        status__in=[Absence.Status.REQUESTED, Absence.Status.APPROVED],
-        starts_on__lte=ends_on,
-        ends_on__gte=starts_on,
-    )
+def _absence_add(
+    *,
+    worker: Worker,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    note: str,
+    status: str,
+    clashes_with: list[str],
+    refusal: str,
+) -> Absence:
+    """Save an absence, refused with `refusal` where an absence of the worker's in one of the
+    statuses `clashes_with` already covers some of its days (the worker locked meanwhile)."""
+    with transaction.atomic():
+        Worker.objects.select_for_update().get(pk=worker.pk)
+        if Absence.objects.filter(
+            worker=worker,
+            status__in=clashes_with,
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
+        ).exists():
+            raise ValidationError(refusal)
+        absence = Absence(
+            worker=worker,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=note,
+            status=status,
+        )
+        absence.full_clean()
+        absence.save()
+        return absence
 
 
 def absence_record(
@@ -32,46 +58,32 @@ def absence_record(
     by,
 ) -> Absence:
     """A team leader records sickness or leave for one of their workers: approved at once."""
-    with transaction.atomic():
-        Worker.objects.select_for_update().get(pk=worker.pk)
-        if (
-            _overlapping(worker=worker, starts_on=starts_on, ends_on=ends_on)
-            .filter(status=Absence.Status.APPROVED)
-            .exists()
-        ):
-            raise ValidationError(f"{worker} is already recorded as away on some of those days.")
-        absence = Absence(
-            worker=worker,
-            kind=kind,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            note=note,
-            status=Absence.Status.APPROVED,
-        )
-        absence.full_clean()
-        absence.save()
-        return absence
+    return _absence_add(
+        worker=worker,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note,
+        status=Absence.Status.APPROVED,
+        clashes_with=[Absence.Status.APPROVED],
+        refusal=f"{worker} is already recorded as away on some of those days.",
+    )
 
 
 def absence_request(
     *, worker: Worker, kind: str, starts_on: dt.date, ends_on: dt.date, note: str = ""
 ) -> Absence:
     """A worker asks for leave; their team leader approves or refuses it."""
-    with transaction.atomic():
-        Worker.objects.select_for_update().get(pk=worker.pk)
-        if _overlapping(worker=worker, starts_on=starts_on, ends_on=ends_on).exists():
-            raise ValidationError("You have already asked for, or been given, some of those days.")
-        absence = Absence(
-            worker=worker,
-            kind=kind,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            note=note,
-            status=Absence.Status.REQUESTED,
-        )
-        absence.full_clean()
-        absence.save()
-        return absence
+    return _absence_add(
+        worker=worker,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note,
+        status=Absence.Status.REQUESTED,
+        clashes_with=[Absence.Status.REQUESTED, Absence.Status.APPROVED],
+        refusal="You have already asked for, or been given, some of those days.",
+    )
 
 
 def absence_decide(*, absence: Absence, approve: bool, by) -> Absence:
