@@ -108,38 +108,53 @@ def referral_detail(request, pk: int):
     )
 
 
+def _users_referral(request, pk: int):
+    """One of the referrals the user may see; 404 for any other."""
+    return get_object_or_404(referrals_for_user(user=request.user), pk=pk)
+
+
+def _try_change(request, change, success: str) -> None:
+    """Call `change` (a service write); say `success`, or why the service refused."""
+    try:
+        change()
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    else:
+        messages.success(request, success)
+
+
 @require_POST
 @permission_required("referrals.change_referral", raise_exception=True)
 def referral_accept(request, pk: int):
-    referral = get_object_or_404(referrals_for_user(user=request.user), pk=pk)
+    referral = _users_referral(request, pk)
     form = AcceptForm(request.POST)
     if form.is_valid():
-        try:
-            intake.referral_accept(
+        _try_change(
+            request,
+            lambda: intake.referral_accept(
                 referral=referral, continuity_workers=form.cleaned_data["continuity_workers"]
-            )
-            messages.success(request, f"{referral} accepted.")
-        except ValidationError as error:
-            _errors_to_messages(request, error)
+            ),
+            f"{referral} accepted.",
+        )
     return redirect("referrals:detail", pk=pk)
 
 
 @require_POST
 @permission_required("referrals.change_referral", raise_exception=True)
 def referral_activate(request, pk: int):
-    referral = get_object_or_404(referrals_for_user(user=request.user), pk=pk)
-    try:
-        intake.referral_activate(referral=referral)
-        messages.success(request, f"{referral} is active: its sessions are planned each week.")
-    except ValidationError as error:
-        _errors_to_messages(request, error)
+    referral = _users_referral(request, pk)
+    _try_change(
+        request,
+        lambda: intake.referral_activate(referral=referral),
+        f"{referral} is active: its sessions are planned each week.",
+    )
     return redirect("referrals:detail", pk=pk)
 
 
 @require_POST
 @permission_required("referrals.change_referral", raise_exception=True)
 def referral_end(request, pk: int):
-    referral = get_object_or_404(referrals_for_user(user=request.user), pk=pk)
+    referral = _users_referral(request, pk)
     form = EndForm(request.POST)
     if form.is_valid():
         intake.referral_end(referral=referral, last_day=form.cleaned_data["last_day"])
