@@ -187,20 +187,11 @@ class SolverRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-class SessionRecordAddendumInline(admin.TabularInline):
+class SessionRecordAddendumInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SessionRecordAddendum
     extra = 0
     fields = ["author", "created_at", "text"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SessionRecord)
