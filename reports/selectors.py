@@ -440,6 +440,17 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
     return report
 
 
+def _count_by_month(queryset, day_field: str) -> dict:
+    """How many rows of `queryset` fall in each month of their `day_field`."""
+    return {
+        row["month"]: row["n"]
+        for row in queryset.annotate(month=TruncMonth(day_field))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+
+
 def _trend(month: dt.date, area: Area | None) -> Table:
     """Sessions held a month over the twelve months ending with `month`."""
     months = months_back(month, 12)
@@ -452,20 +463,8 @@ def _trend(month: dt.date, area: Area | None) -> Table:
         in_area = Child.objects.filter(referrals=OuterRef("plan__referral"), area=area)
         sessions = sessions.filter(Exists(in_area))
         agency = agency.filter(child__area=area)
-    held = {
-        row["month"]: row["n"]
-        for row in sessions.annotate(month=TruncMonth("day"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    by_agency = {
-        row["month"]: row["n"]
-        for row in agency.annotate(month=TruncMonth("held_on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    held = _count_by_month(sessions, "day")
+    by_agency = _count_by_month(agency, "held_on")
 
     def get(counts, first):
         for key, n in counts.items():
