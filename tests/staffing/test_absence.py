@@ -93,21 +93,26 @@ def test_uncovered_sessions_are_the_absent_workers_in_the_next_two_weeks(frozen)
     assert list(uncovered_sessions(absence=absence)) == [monday, tuesday]
 
 
+def _record_sickness_on_7_december(client, worker, **kwargs):
+    """Post the team leader's absence page: `worker` off sick on Monday 7 December."""
+    return client.post(
+        reverse("staffing:absence_new"),
+        {
+            "worker": worker.pk,
+            "kind": "sickness",
+            "starts_on": "2026-12-07",
+            "ends_on": "2026-12-07",
+        },
+        **kwargs,
+    )
+
+
 def test_recording_sickness_through_the_page_shows_the_uncovered_sessions(client, frozen):
     t = team()
     session = placed_session(room=t["room"], workers=[t["worker"]], status=BOOKED)
     client.force_login(t["leader"])
 
-    response = client.post(
-        reverse("staffing:absence_new"),
-        {
-            "worker": t["worker"].pk,
-            "kind": "sickness",
-            "starts_on": "2026-12-07",
-            "ends_on": "2026-12-07",
-        },
-        follow=True,
-    )
+    response = _record_sickness_on_7_december(client, t["worker"], follow=True)
 
     assert response.status_code == 200
     assert [s.pk for s in response.context["uncovered"]] == [session.pk]
@@ -118,15 +123,7 @@ def test_a_leader_cannot_record_an_absence_for_another_areas_worker(client):
     t, north = team(), team("north")
     client.force_login(t["leader"])
 
-    response = client.post(
-        reverse("staffing:absence_new"),
-        {
-            "worker": north["worker"].pk,
-            "kind": "sickness",
-            "starts_on": "2026-12-07",
-            "ends_on": "2026-12-07",
-        },
-    )
+    response = _record_sickness_on_7_december(client, north["worker"])
 
     assert response.status_code == 200
     assert "worker" in response.context["form"].errors
