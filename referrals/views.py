@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from contact_service.audit import history_for
 from scheduling.models import ContactSession
 
 from . import intake
@@ -102,6 +103,7 @@ def referral_detail(request, pk: int):
         {
             "referral": referral,
             "sessions": sessions,
+            "history": history_for(referral),
             "accept_form": AcceptForm(),
             "end_form": EndForm(),
         },

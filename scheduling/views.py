@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from contact_service.audit import history_for
 from scheduling import selectors
 from scheduling.forms import PinForm, SessionMoveForm
 from scheduling.models import ContactSession, RotaWeek, SolverRun
@@ -215,6 +216,7 @@ def _dialog(request, session, form, status=200):
             "session": session,
             "form": form,
             "can_plan": request.user.has_perm(PLAN_PERM),
+            "history": history_for(session, limit=20),
             "board_query": request.GET.get("board_query", request.POST.get("board_query", "")),
         },
         status=status,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contact_service.audit import history_for
 from scheduling.models import ContactSession, SolverRun
 from scheduling.services import approvals, cancellations, records
 from staffing import selectors, services
@@ -254,7 +255,12 @@ def absence_detail(request, pk: int):
     return render(
         request,
         "staffing/absence_detail.html",
-        {"absence": absence, "uncovered": uncovered, "runs": runs},
+        {
+            "absence": absence,
+            "uncovered": uncovered,
+            "runs": runs,
+            "history": history_for(absence),
+        },
     )
 
 
@@ -380,6 +386,7 @@ def my_session(request, pk: int):
         and session.starts_at
         and session.starts_at <= timezone.now(),
         "colleagues": [r.worker for r in session.staffing.all() if r.worker_id != worker.pk],
+        "history": history_for(session, limit=20),
     }
     return render(request, "staffing/my_session.html", context)
 

@@ -270,7 +270,10 @@ def test_a_team_leader_receives_a_referral_through_the_intake_page(client, team_
     assert response.url == reverse("referrals:detail", args=[referral.pk])
     assert referral.children.get().reference == "C-AMY"
     assert referral.plans.get().slots.get().earliest_start == dt.time(16)
-    assert client.get(response.url).status_code == 200
+    detail = client.get(response.url)
+    assert detail.status_code == 200
+    history = detail.content.decode().split('id="history-heading"')[1]
+    assert team_leader.get_full_name() in history
 
 
 @pytest.mark.parametrize(

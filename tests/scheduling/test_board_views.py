@@ -326,3 +326,25 @@ def test_the_venue_view_filters_rooms_by_area(deputy_client, placed_week):
     AreaFactory(code="north", name="North")
     html = deputy_client.get(board_url(view="venue", area="north")).content.decode()
     assert "No rooms match the filters." in html
+
+
+def test_the_session_dialog_shows_who_changed_the_session_and_how(
+    deputy_client, deputy, placed_week
+):
+    first = placed_week["sessions"][0]
+    deputy_client.post(
+        reverse("scheduling:session_move", args=[first.pk]),
+        {
+            "start": "16:00",
+            "room": first.room_id,
+            "workers": [placed_week["workers"][0].pk],
+            "version": first.version,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = deputy_client.get(reverse("scheduling:session_detail", args=[first.pk])).content
+    history = html.decode().split('id="history-heading"')[1]
+
+    assert deputy.get_full_name() in history
+    assert "16:00" in history
