@@ -41,6 +41,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from _common import percentile, temporary_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"my sessions": 150, "approvals": None, "approve": None, "board": 500}
 WORKERS, LEADERS = 30, 3
@@ -69,40 +71,10 @@ def _arguments(argv=None) -> argparse.Namespace:
     return args
 
 
-def _temporary_postgres(url: str):
-    import psycopg2
-
-    name = f"contact_load_{uuid.uuid4().hex[:8]}"
-    base, _, _ = url.rpartition("/")
-
-    def run(sql: str) -> None:
-        conn = psycopg2.connect(url)
-        conn.autocommit = True
-        try:
-            conn.cursor().execute(sql)
-        finally:
-            conn.close()
-
-    run(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        from django.db import connections
-
-        connections.close_all()
-        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 # --- the county ----------------------------------------------------------------------------
@@ -362,7 +334,7 @@ def report(stats: dict[str, PageStats], seconds: float) -> int:
     users = {"my sessions": WORKERS, "approvals": LEADERS, "approve": LEADERS, "board": 1}
     for page, s in stats.items():
         times = s.times_ms or [0.0]
-        p50, p95 = statistics.median(times), _percentile(times, 0.95)
+        p50, p95 = statistics.median(times), percentile(times, 0.95)
         target = TARGETS_MS.get(page)
         verdict = (
             "-" if target is None else f"p95 < {target}: " + ("met" if p95 < target else "MISSED")
@@ -388,7 +360,7 @@ def main(argv=None) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="contact-load-")
     cleanup = None
     if args.postgres:
-        database_url, cleanup = _temporary_postgres(args.postgres)
+        database_url, cleanup = temporary_postgres(args.postgres, prefix="contact_load")
     else:
         database_url = f"sqlite:///{tmp.name}/load.sqlite3"
     env = {

@@ -22,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 
+from _common import percentile, temporary_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
 
@@ -38,42 +40,12 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _temporary_postgres(url: str) -> tuple[str, callable]:
-    import psycopg2
-
-    name = f"contact_bench_{uuid.uuid4().hex[:8]}"
-    base, _, _ = url.rpartition("/")
-
-    def run(sql: str) -> None:
-        conn = psycopg2.connect(url)
-        conn.autocommit = True
-        try:
-            conn.cursor().execute(sql)
-        finally:
-            conn.close()
-
-    run(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        from django.db import connections
-
-        connections.close_all()
-        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main() -> int:
     args = _arguments()
     tmp = tempfile.TemporaryDirectory(prefix="contact-bench-")
     cleanup = None
     if args.postgres:
-        database_url, cleanup = _temporary_postgres(args.postgres)
+        database_url, cleanup = temporary_postgres(args.postgres, prefix="contact_bench")
     else:
         database_url = f"sqlite:///{tmp.name}/bench.sqlite3"
     os.environ["DATABASE_URL"] = database_url
@@ -169,7 +141,7 @@ def _run(args, database_url: str) -> int:
     print(f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'queries':>8} {'KB':>6}")
     for label, (times, cpu, queries, size) in results.items():
         print(
-            f"{label:<20} {statistics.median(times):>10.1f} {_percentile(times, 0.95):>8.1f} "
+            f"{label:<20} {statistics.median(times):>10.1f} {percentile(times, 0.95):>8.1f} "
             f"{statistics.median(cpu):>7.1f} {queries:>8} {size / 1024:>6.0f}"
         )
     bare = statistics.median(results["bare page (login)"][0])
