@@ -18,12 +18,8 @@ import pytest
 import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from scheduling.models import ContactSession, SessionRecord, SolverRun
-from scheduling.services.records import session_record_save
-from staffing.models import Absence
-from staffing.services import worker_calendar_regenerate
-from tests.factories import A_MONDAY, UserFactory
-from tests.staffing.test_approvals import placed_session, team
+from tests.factories import A_MONDAY
+from tests.staffing.worlds import access_world
 
 pytestmark = pytest.mark.django_db
 
@@ -147,50 +143,7 @@ RULES: dict[str, tuple] = {
 @pytest.fixture
 def world():
     with time_machine.travel(NOW, tick=False):
-        t, north = team(), team("north")
-        worker = worker_calendar_regenerate(worker=t["worker"])
-        awaiting = placed_session(room=t["room"], workers=[worker], hour=10, day=A_MONDAY)
-        booked = placed_session(
-            room=t["room"], workers=[worker], status=ContactSession.Status.BOOKED
-        )
-        recorded = placed_session(
-            room=t["room"],
-            workers=[worker],
-            status=ContactSession.Status.BOOKED,
-            day=A_MONDAY,
-            hour=12,
-        )
-        record = session_record_save(
-            session=recorded,
-            author=worker.user,
-            attendance=SessionRecord.Attendance.ATTENDED,
-            actual_start=dt.time(12),
-            actual_end=dt.time(13, 30),
-            observations="Fine.",
-            submit=True,
-        )
-        absence = Absence.objects.create(
-            worker=worker, kind="sickness", starts_on=A_MONDAY, ends_on=A_MONDAY
-        )
-        run = SolverRun.objects.create(rota_week=awaiting.rota_week, trigger="command")
-        users = {
-            "worker": worker.user,
-            "other_leader": north["leader"],
-            "leader": t["leader"],
-            "deputy": UserFactory(username="deputy", groups=["Deputy team leader"]),
-            "admin": UserFactory(username="administrator", groups=["Administrator"]),
-        }
-        yield {
-            "users": users,
-            "awaiting": awaiting,
-            "booked": booked,
-            "record": record,
-            "absence": absence,
-            "run": run,
-            "referral": awaiting.plan.referral,
-            "plan": awaiting.plan,
-            "token": worker.calendar_token,
-        }
+        yield access_world()
 
 
 def _answer(response) -> object:

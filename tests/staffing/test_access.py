@@ -11,12 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from scheduling.models import ContactSession, SessionRecord
-from scheduling.services.records import session_record_save
-from staffing.models import Absence
-from staffing.services import worker_calendar_regenerate
-from tests.factories import A_MONDAY, UserFactory
-from tests.staffing.test_approvals import placed_session, team
+from tests.factories import UserFactory
+from tests.staffing.worlds import access_world
 
 pytestmark = pytest.mark.django_db
 
@@ -27,47 +23,7 @@ ROLES = ["anonymous", "worker", "other_worker", "leader", "other_leader", "deput
 @pytest.fixture
 def world():
     with time_machine.travel(NOW, tick=False):
-        t, north = team(), team("north")
-        worker = worker_calendar_regenerate(worker=t["worker"])
-        awaiting = placed_session(room=t["room"], workers=[worker], hour=10, day=A_MONDAY)
-        booked = placed_session(
-            room=t["room"], workers=[worker], status=ContactSession.Status.BOOKED
-        )
-        recorded = placed_session(
-            room=t["room"],
-            workers=[worker],
-            status=ContactSession.Status.BOOKED,
-            day=A_MONDAY,
-            hour=12,
-        )
-        record = session_record_save(
-            session=recorded,
-            author=worker.user,
-            attendance=SessionRecord.Attendance.ATTENDED,
-            actual_start=dt.time(12),
-            actual_end=dt.time(13, 30),
-            observations="Fine.",
-            submit=True,
-        )
-        absence = Absence.objects.create(
-            worker=worker, kind="sickness", starts_on=A_MONDAY, ends_on=A_MONDAY
-        )
-        users = {
-            "worker": worker.user,
-            "other_worker": north["worker"].user,
-            "leader": t["leader"],
-            "other_leader": north["leader"],
-            "deputy": UserFactory(groups=["Deputy team leader"]),
-            "admin": UserFactory(groups=["Administrator"], is_staff=True),
-        }
-        yield {
-            "users": users,
-            "awaiting": awaiting,
-            "booked": booked,
-            "record": record,
-            "absence": absence,
-            "token": worker.calendar_token,
-        }
+        yield access_world()
 
 
 # page name -> (url builder, method, data, {role: status}); roles not listed expect 403.
