@@ -48,6 +48,7 @@ class Card:
     pinned: bool
     changed_in_replan: bool
     unplaced_reason: str
+    return_reason: str
     transport: str
     priority: str
     referral_id: int
@@ -164,6 +165,7 @@ def week_cards(*, rota_week: RotaWeek) -> list[Card]:
             "pinned",
             "changed_in_replan",
             "unplaced_reason",
+            "return_reason",
             "plan__transport",
             "plan__referral__priority",
             "plan__referral_id",

@@ -65,6 +65,12 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
     if card.changed_in_replan:
         classes.append("changed")
         marks.append('<span class="c-changed" title="Changed by the last re-plan">changed</span>')
+    if card.return_reason:
+        classes.append("returned")
+        marks.append(
+            f'<span class="c-returned" title="Returned: {escape(card.return_reason)}">'
+            "returned</span>"
+        )
     if card.pinned:
         classes.append("pinned")
         marks.append('<span class="c-pin" title="Pinned">&#9873;</span>')
@@ -103,6 +109,7 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
         + (", court" if card.is_court else "")
         + (", pinned" if card.pinned else "")
         + (", changed by the last re-plan" if card.changed_in_replan else "")
+        + (f", returned by the team leader: {card.return_reason}" if card.return_reason else "")
     )
     return (
         f'<button type="button" class="{" ".join(classes)}" data-session="{card.pk}"{style} '

@@ -348,3 +348,17 @@ def test_the_session_dialog_shows_who_changed_the_session_and_how(
 
     assert deputy.get_full_name() in history
     assert "16:00" in history
+
+
+def test_a_booking_the_team_leader_returned_shows_why_on_the_board(deputy_client, placed_week):
+    returned = placed_week["sessions"][0]
+    ContactSession.objects.filter(pk=returned.pk).update(
+        return_reason="Mother cannot come on Mondays any more"
+    )
+
+    html = deputy_client.get(board_url()).content.decode()
+    dialog = deputy_client.get(reverse("scheduling:session_detail", args=[returned.pk]))
+
+    assert html.count("c-returned") == 1
+    assert "returned by the team leader: Mother cannot come on Mondays any more" in html
+    assert "Mother cannot come on Mondays any more" in dialog.content.decode()
