@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from referrals.models import Child, ContactPlan, Referral
+from referrals.mosaic import COLUMNS as HEADER
 from referrals.mosaic import mosaic_import
 from scheduling.models import ContactSession, SessionWorker
 from scheduling.solver import ScenarioError, scenario_from_dict
@@ -117,19 +118,6 @@ def test_any_json_at_all_is_refused_with_a_scenario_error_only(value):
 
 # --- Mosaic CSV rows ---------------------------------------------------------------------
 
-HEADER = [
-    "referral_id",
-    "child_id",
-    "child_first_name",
-    "child_date_of_birth",
-    "area",
-    "placement",
-    "out_of_county",
-    "referrer_name",
-    "referrer_team",
-    "received_on",
-    "priority",
-]
 cells = st.one_of(
     st.text(max_size=15),
     st.sampled_from(
