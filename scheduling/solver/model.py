@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lib.service_day import GRID_MINUTES, clock
+from lib.travel import UNLISTED_TRAVEL_MINUTES
+
 SCENARIO_FORMAT = "contact-rota-scenario/1"
 SOLUTION_FORMAT = "contact-rota-solution/1"
 PRIORITIES = ("court", "risk", "standard")
 MODES = ("supervised", "overseen", "virtual")
 KINDS = ("permanent", "relief", "residential")
-UNLISTED_TRAVEL_MINUTES = 60
 DEFAULT_WEIGHTS: dict[str, Any] = {
     "unassigned": {"court": 1000, "risk": 600, "standard": 300},
     "travel_minute": 1,
@@ -38,10 +40,6 @@ def to_minutes(text: str) -> int:
     if not match:
         raise ValueError(f"bad time {text!r}")
     return int(match[1]) * 60 + int(match[2])
-
-
-def clock(m: int) -> str:
-    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -268,7 +266,7 @@ def scenario_from_dict(d: Any) -> Scenario:
         raise r.fail("format", f"expected {SCENARIO_FORMAT!r}, got {d.get('format')!r}")
     name = r.get("name", str, "")
     days = r.strings("days", [])
-    grid = r.get("granularity_minutes", int, 5)
+    grid = r.get("granularity_minutes", int, GRID_MINUTES)
     if grid <= 0:
         raise r.fail("granularity_minutes", "must be positive")
     turnaround = r.get("room_turnaround_minutes", int)
