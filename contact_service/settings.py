@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "referrals",
     "scheduling",
     "reports",
-    # Last: its admin module extends the other apps' admin classes (audit history, accounts).
     "contact_service.apps.TrustConfig",
 ]
 

@@ -43,6 +43,4 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
 
 def working_days_between(first: dt.date, last: dt.date) -> int:
     """How many working days there are from `first` to `last`, both included."""
-    return sum(
-        1 for n in range((last - first).days + 1) if is_working_day(first + dt.timedelta(n))
-    )
+    return sum(1 for n in range((last - first).days + 1) if is_working_day(first + dt.timedelta(n)))

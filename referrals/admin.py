@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from audit import HistoryAdminMixin
+
 from .forms import (
     ContactPlanForm,
     ContactPlanSlotForm,
@@ -45,7 +47,7 @@ class SiblingGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin):
+class ChildAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "first_name",
         "reference",
@@ -71,7 +73,7 @@ class ContactPlanInline(admin.StackedInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "mosaic_id",
@@ -110,7 +112,7 @@ class ContactPlanSlotInline(admin.TabularInline):
 
 
 @admin.register(ContactPlan)
-class ContactPlanAdmin(admin.ModelAdmin):
+class ContactPlanAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = ContactPlanWithSlotsForm
     list_display = [
         "referral",
@@ -136,7 +138,7 @@ class ContactPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPlanSlot)
-class ContactPlanSlotAdmin(admin.ModelAdmin):
+class ContactPlanSlotAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = ContactPlanSlotForm
     list_display = ["plan", "weekday", "earliest_start", "latest_start", "preferred_start"]
     list_filter = ["weekday", "plan__mode"]

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from contact_service.audit import history_for
+from audit import history_for
 from scheduling.models import ContactSession
 
 from . import intake

@@ -18,7 +18,8 @@ from django.utils import timezone
 from referrals.models import ContactPlan, Referral
 from scheduling.models import ContactSession, SessionRecord, SessionWorker, SolverRun
 from scheduling.services.planning import week_plan_sessions
-from scheduling.services.solving import rota_week_get, solver_run_create, solver_run_execute
+from scheduling.services.solving import solver_run_create, solver_run_execute
+from scheduling.services.weeks import rota_week_get
 
 from .models import AgencySession, TaxiBooking
 from .selectors import add_working_days, month_bounds

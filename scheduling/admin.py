@@ -4,6 +4,8 @@ read-only here; an administrator can still correct a session's place by hand."""
 from django.contrib import admin
 from django.db.models import Count, F
 
+from audit import HistoryAdminMixin
+
 from .models import (
     ContactSession,
     RotaWeek,
@@ -28,7 +30,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(RotaWeek)
-class RotaWeekAdmin(admin.ModelAdmin):
+class RotaWeekAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["week_start", "state", "session_count", "published_at", "published_by"]
     list_filter = ["state"]
     list_select_related = ["published_by"]
@@ -103,7 +105,7 @@ SESSION_ROTA_FIELDS = [
 
 
 @admin.register(ContactSession)
-class ContactSessionAdmin(admin.ModelAdmin):
+class ContactSessionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "referral",
         "day",
@@ -195,7 +197,7 @@ class SessionRecordAddendumInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(SessionRecord)
-class SessionRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SessionRecordAdmin(HistoryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Session records are court evidence: nobody edits them, here or anywhere."""
 
     list_display = ["session", "author", "attendance", "created_at", "submitted_at"]

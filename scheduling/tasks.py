@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from scheduling.models import RotaWeek, SolverRun
-from scheduling.services.solving import rota_week_get, solver_run_execute, solver_run_start
+from scheduling.services.solving import solver_run_execute, solver_run_start
+from scheduling.services.weeks import rota_week_get
 
 logger = logging.getLogger(__name__)
 

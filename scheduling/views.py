@@ -14,13 +14,14 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from contact_service.audit import history_for
+from audit import history_for
 from scheduling import selectors
 from scheduling.forms import PinForm, SessionMoveForm
 from scheduling.models import ContactSession, RotaWeek, SolverRun
 from scheduling.services import board as board_services
 from scheduling.services.planning import week_plan_sessions
-from scheduling.services.solving import rota_week_get, solver_run_start
+from scheduling.services.solving import solver_run_start
+from scheduling.services.weeks import rota_week_get
 from staffing.models import Worker
 
 VIEW_PERM = "scheduling.view_rota_board"

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from audit import HistoryAdminMixin
+
+from . import services
 from .forms import AbsenceForm, WorkerForm
 from .models import Absence, ReliefSupervision, Skill, Worker, WorkingPattern
 
@@ -31,7 +34,7 @@ class AbsenceInline(admin.TabularInline):
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = WorkerForm
     list_display = [
         "name",
@@ -73,7 +76,7 @@ class WorkingPatternAdmin(admin.ModelAdmin):
 
 
 @admin.register(Absence)
-class AbsenceAdmin(admin.ModelAdmin):
+class AbsenceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = AbsenceForm
     list_display = ["worker", "kind", "starts_on", "ends_on", "status", "note"]
     list_filter = ["status", "kind", "worker__area"]
@@ -98,7 +101,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(HistoryAdminMixin, UserAdmin):
     """Accounts, kept by the Administrator role, which must not be a way to become superuser."""
 
     list_display = [
@@ -140,3 +143,22 @@ class AccountAdmin(UserAdmin):
         if self._touches_a_superuser(request, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_change_permission(request):
+            actions["disable_accounts"] = self.get_action(disable_accounts)
+        return actions
+
+
+@admin.action(description="Disable accounts (log them out at once)", permissions=["change"])
+def disable_accounts(modeladmin, request, queryset):
+    if queryset.filter(pk=request.user.pk).exists():
+        modeladmin.message_user(request, "You cannot disable your own account.", messages.ERROR)
+    if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
+        modeladmin.message_user(
+            request, "Only a superuser can disable a superuser.", messages.ERROR
+        )
+        queryset = queryset.filter(is_superuser=False)
+    count = services.accounts_disable(users=list(queryset), by=request.user)
+    modeladmin.message_user(request, f"{count} account(s) disabled and logged out.")

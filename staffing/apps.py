@@ -6,7 +6,18 @@ class StaffingConfig(AppConfig):
     verbose_name = "Staff"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
         from django.db.models.signals import post_migrate
+
+        import audit
+
+        from .models import Absence, Worker
+
+        audit.track(Absence)
+        # The calendar token is the key of the worker's feed: the log says it changed, not to what.
+        audit.track(Worker, masked=["calendar_token"])
+        # Accounts: who was given which role, who was disabled. Never the password hash.
+        audit.track(get_user_model(), exclude=["password", "last_login"], m2m=["groups"])
 
         # Groups need the permissions Django creates after migrating, so they are kept in
         # step here rather than in a data migration.

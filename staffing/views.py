@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contact_service.audit import history_for
+from audit import history_for
 from scheduling.models import ContactSession, SolverRun
 from scheduling.services import approvals, cancellations, records
 from staffing import selectors, services

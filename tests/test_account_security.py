@@ -138,7 +138,7 @@ def test_an_administrator_cannot_disable_their_own_account_or_a_superuser(client
 
 
 def test_disabling_is_in_the_audit_trail(client):
-    from contact_service.audit import history_for
+    from audit import history_for
 
     worker = UserFactory(username="leaver")
     admin = _administrator(client)

@@ -9,9 +9,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from contact_service.audit import history_for
+from audit import history_for
 from scheduling.models import ContactSession, RotaWeek, SolverRun
-from scheduling.services.solving import rota_week_get, solver_run_create, solver_run_execute
+from scheduling.services.solving import solver_run_create, solver_run_execute
+from scheduling.services.weeks import rota_week_get
 from tests.factories import (
     A_MONDAY,
     AbsenceFactory,

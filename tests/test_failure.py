@@ -15,11 +15,11 @@ from contact_service.celery import app
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from scheduling.services.solving import (
     QUEUE_UNAVAILABLE,
-    rota_week_get,
     solver_run_create,
     solver_run_execute,
     solver_run_start,
 )
+from scheduling.services.weeks import rota_week_get
 from staffing import roles
 from tests.factories import A_MONDAY, UserFactory
 from tests.scheduling.conftest import county, quick_solver  # noqa: F401

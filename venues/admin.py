@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from audit import HistoryAdminMixin
+
 from .forms import RoomClosureForm
 from .models import Area, Room, RoomClosure, RoomFeature, TravelTime, Venue
 
@@ -76,7 +78,7 @@ class RoomClosureInline(admin.TabularInline):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "venue", "area", "capacity", "ages", "feature_list", "is_active"]
     list_filter = ["venue__area", "venue", "features", "is_active"]
     list_select_related = ["venue__area"]
@@ -107,7 +109,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoomClosure)
-class RoomClosureAdmin(admin.ModelAdmin):
+class RoomClosureAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = RoomClosureForm
     list_display = ["room", "starts_at", "ends_at", "reason"]
     list_filter = ["room__venue__area", "room__venue"]

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from contact_service.audit import log_bulk_changes
+from audit import log_bulk_changes
 from scheduling import solver
 from scheduling.exchange import SESSION_ID, session_key, week_problem
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun

@@ -3,12 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from referrals.models import ContactPlan
 from referrals.selectors import contact_plans_in_force
 from scheduling.models import ContactSession, RotaWeek
+from scheduling.services.weeks import rota_week_get
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,7 @@ def week_plan_sessions(*, week_start: dt.date) -> PlanWeekResult:
     longer applies (ended, or its referral closed): removing a session is a person's
     decision, made on the board, not a side effect of re-generating.
     """
-    if week_start.weekday() != 0:
-        raise ValidationError(
-            {"week_start": f"A rota week starts on a Monday; {week_start:%A %d %b %Y} is not."}
-        )
-    rota_week, _ = RotaWeek.objects.get_or_create(week_start=week_start)
+    rota_week = rota_week_get(week_start=week_start)
     result = PlanWeekResult(rota_week=rota_week)
     days = rota_week.days
     existing = set(

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from contact_service.audit import log_bulk_changes as audit_log_bulk_changes
+from audit import log_bulk_changes as audit_log_bulk_changes
 from scheduling import solver
 from scheduling.exchange import FIXED_STATUSES, WeekProblem, week_problem, week_snapshot
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
@@ -24,13 +24,6 @@ logger = logging.getLogger(__name__)
 
 class WeekChangedError(Exception):
     """The week's sessions changed while the solver was working."""
-
-
-def rota_week_get(*, week_start: dt.date) -> RotaWeek:
-    if week_start.weekday() != 0:
-        raise ValidationError(f"{week_start:%A %d %B %Y} is not a Monday; weeks start on Monday.")
-    rota_week, _ = RotaWeek.objects.get_or_create(week_start=week_start)
-    return rota_week
 
 
 def _stale_before() -> dt.datetime:

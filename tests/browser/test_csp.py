@@ -11,7 +11,8 @@ from scheduling import solver
 from scheduling.exchange import week_problem
 from scheduling.services.board import rota_week_publish
 from scheduling.services.planning import week_plan_sessions
-from scheduling.services.solving import rota_apply_solution, rota_week_get
+from scheduling.services.solving import rota_apply_solution
+from scheduling.services.weeks import rota_week_get
 from staffing.models import Worker
 from venues.demo import DEMO_PASSWORD
 

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from contact_service.celery import app
 from scheduling.models import ContactSession, SolverRun
-from scheduling.services.solving import rota_week_get, solver_run_start
+from scheduling.services.solving import solver_run_start
+from scheduling.services.weeks import rota_week_get
 from tests.factories import A_MONDAY
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -11,10 +11,10 @@ from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from scheduling.services.solving import (
     WeekChangedError,
     rota_apply_solution,
-    rota_week_get,
     solver_run_create,
     solver_run_execute,
 )
+from scheduling.services.weeks import rota_week_get
 from staffing.models import Absence
 from tests.factories import A_MONDAY
 

@@ -5,7 +5,8 @@ import datetime as dt
 from scheduling.models import SolverRun
 from scheduling.services.board import rota_week_publish
 from scheduling.services.planning import week_plan_sessions
-from scheduling.services.solving import rota_week_get, solver_run_create, solver_run_execute
+from scheduling.services.solving import solver_run_create, solver_run_execute
+from scheduling.services.weeks import rota_week_get
 from tests.factories import (
     A_MONDAY,
     ContactPlanFactory,

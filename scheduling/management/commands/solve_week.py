@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from scheduling.management.commands.export_scenario import parse_monday
 from scheduling.models import SolverRun
-from scheduling.services.solving import rota_week_get, solver_run_create, solver_run_execute
+from scheduling.services.solving import solver_run_create, solver_run_execute
+from scheduling.services.weeks import rota_week_get
 
 
 class Command(BaseCommand):
