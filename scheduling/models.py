@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from contact_service.db import PostgresExclusionConstraint, TsTzRange
+from scheduling.constraints import PostgresExclusionConstraint, TsTzRange
 
 
 class RotaWeek(models.Model):

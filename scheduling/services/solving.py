@@ -96,13 +96,12 @@ def solver_run_send(*, run: SolverRun) -> bool:
     Otherwise the run would sit "queued" for ever and the board would wait on it; the deputy
     is told planning is unavailable, and everything else keeps working.
     """
-    from contact_service.celery import app
     from scheduling.tasks import solve_week
 
     try:
         # A fresh connection each time (plans are started a few times a day): it reads the
         # broker URL as configured now, and a dead broker fails fast instead of retrying.
-        with app.connection_for_write() as connection:
+        with solve_week.app.connection_for_write() as connection:
             solve_week.apply_async(
                 args=[run.pk],
                 connection=connection,

@@ -1,4 +1,4 @@
-"""Database helpers shared by the apps."""
+"""Database constraints the rota relies on, enforced where the database can."""
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.db import models
