@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Time-limited contact plans end by themselves on their end date.
     "end-expired-referrals": {
-        "task": "referrals.tasks.end_expired_referrals",
+        "task": "scheduling.tasks.end_expired_referrals",
         "schedule": crontab(hour=0, minute=30),
     },
 }

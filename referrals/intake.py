@@ -1,4 +1,7 @@
-"""Intake and the life of a referral: received → accepted → active → ended, and plan changes.
+"""Intake and the life of a referral: received → accepted → active.
+
+Ending a referral and changing its plan reach its sessions, so they are written above, in
+`scheduling.services.plan_changes`.
 
 Writes only; each function validates (`full_clean`) inside one transaction.
 """
@@ -9,20 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 
-from scheduling.models import ContactSession, SessionWorker
 from staffing.models import Worker
 
 from .models import Child, ContactPlan, ContactPlanSlot, Referral, SiblingGroup
 from .validators import validate_overseen_venues, validate_slot_fits_service_hours
 
-# Sessions not yet held, which ending a referral or changing its plan may still stop.
-NOT_YET_HELD = [
-    ContactSession.Status.PROPOSED,
-    ContactSession.Status.AWAITING_APPROVAL,
-    ContactSession.Status.BOOKED,
-]
 PLAN_M2M = [
     "venues",
     "room_features",
@@ -168,101 +163,6 @@ def referral_activate(*, referral: Referral) -> Referral:
     referral.status = Referral.Status.ACTIVE
     referral.save(update_fields=["status"])
     return referral
-
-
-def _stop_sessions(sessions: QuerySet[ContactSession], *, note: str) -> int:
-    """Cancel sessions not yet held and free their workers' time; held ones are untouched."""
-    stopped = list(sessions.filter(status__in=NOT_YET_HELD).select_for_update())
-    for session in stopped:
-        session.status = ContactSession.Status.CANCELLED
-        session.cancel_reason = ContactSession.CancelReason.COURT_ORDER
-        session.cancel_note = note
-        session.version += 1
-        session.save(update_fields=["status", "cancel_reason", "cancel_note", "version"])
-    # Saved one by one rather than with update(), so the audit trail sees each change.
-    for staff in SessionWorker.objects.filter(session__in=stopped, holds_time=True):
-        staff.holds_time = False
-        staff.save(update_fields=["holds_time"])
-    return len(stopped)
-
-
-@transaction.atomic
-def referral_end(*, referral: Referral, last_day: dt.date, note: str = "plan ended") -> Referral:
-    """End a referral after `last_day`: its plans stop then and later sessions are cancelled.
-
-    Sessions on or before `last_day` are kept whatever their state, since they may have been
-    held and their records are evidence.
-    """
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status == Referral.Status.ENDED:
-        return referral
-    for plan in referral.plans.all():
-        if plan.starts_on > last_day:
-            # A plan that never started still ends; it ends the day it would have begun.
-            if plan.ends_on != plan.starts_on:
-                plan.ends_on = plan.starts_on
-                plan.save(update_fields=["ends_on"])
-        elif plan.ends_on is None or plan.ends_on > last_day:
-            plan.ends_on = last_day
-            plan.save(update_fields=["ends_on"])
-    _stop_sessions(
-        ContactSession.objects.filter(plan__referral=referral, day__gt=last_day), note=note
-    )
-    referral.status = Referral.Status.ENDED
-    referral.save(update_fields=["status"])
-    return referral
-
-
-def referrals_end_expired(*, today: dt.date) -> list[Referral]:
-    """End referrals whose time-limited plans have all run out before `today`."""
-    ended = []
-    candidates = Referral.objects.exclude(status=Referral.Status.ENDED).prefetch_related("plans")
-    for referral in candidates:
-        plans = list(referral.plans.all())
-        if not plans or any(plan.ends_on is None for plan in plans):
-            continue
-        last_day = max(plan.ends_on for plan in plans)
-        if last_day < today:
-            ended.append(referral_end(referral=referral, last_day=last_day))
-    return ended
-
-
-@transaction.atomic
-def contact_plan_change(
-    *,
-    plan: ContactPlan,
-    from_day: dt.date,
-    plan_fields: dict[str, Any],
-    slots: Iterable[dict[str, Any]],
-) -> ContactPlan:
-    """A new plan from `from_day`; the old one ends the day before.
-
-    Sessions already held stay with the old plan as they were; the old plan's sessions not
-    yet held from `from_day` on are cancelled, so the next weekly planning makes them anew
-    from the new plan.
-    """
-    plan = ContactPlan.objects.select_for_update().get(pk=plan.pk)
-    if from_day <= plan.starts_on:
-        raise ValidationError(
-            {"starts_on": f"A change must start after the plan began ({plan.starts_on:%d %b %Y})."}
-        )
-    if plan.ends_on and from_day > plan.ends_on:
-        raise ValidationError({"starts_on": f"The plan already ended on {plan.ends_on:%d %b %Y}."})
-    if plan.referral.status == Referral.Status.ENDED:
-        raise ValidationError("The referral has ended; its plan cannot change.")
-    fields = dict(plan_fields)
-    fields["starts_on"] = from_day
-    fields.setdefault("ends_on", plan.ends_on)
-    for name in PLAN_M2M:
-        # What the change does not mention carries over, continuity above all.
-        if fields.get(name) is None:
-            fields[name] = list(getattr(plan, name).all())
-    plan.ends_on = from_day - dt.timedelta(days=1)
-    plan.full_clean()
-    plan.save(update_fields=["ends_on"])
-    new_plan = contact_plan_create(referral=plan.referral, plan_fields=fields, slots=slots)
-    _stop_sessions(ContactSession.objects.filter(plan=plan, day__gte=from_day), note="plan changed")
-    return new_plan
 
 
 def plan_fields_of(plan: ContactPlan) -> dict[str, Any]:

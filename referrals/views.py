@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audit import history_for
 from scheduling.models import ContactSession
+from scheduling.services import plan_changes
 
 from . import intake
 from .forms_intake import (
@@ -95,7 +96,7 @@ def referral_detail(request, pk: int):
     sessions = ContactSession.objects.filter(plan__referral=referral).aggregate(
         held=Count("pk", filter=Q(status=ContactSession.Status.COMPLETED)),
         cancelled=Count("pk", filter=Q(status=ContactSession.Status.CANCELLED)),
-        to_come=Count("pk", filter=Q(status__in=intake.NOT_YET_HELD)),
+        to_come=Count("pk", filter=Q(status__in=ContactSession.NOT_YET_HELD)),
     )
     return render(
         request,
@@ -159,7 +160,7 @@ def referral_end(request, pk: int):
     referral = _users_referral(request, pk)
     form = EndForm(request.POST)
     if form.is_valid():
-        intake.referral_end(referral=referral, last_day=form.cleaned_data["last_day"])
+        plan_changes.referral_end(referral=referral, last_day=form.cleaned_data["last_day"])
         messages.success(request, f"{referral} ended; later sessions are cancelled.")
     else:
         messages.error(request, "Give the last day of contact.")
@@ -180,7 +181,7 @@ def plan_change(request, pk: int):
         from_day = fields.pop("starts_on")
         fields.pop("continuity_workers", None)
         try:
-            new_plan = intake.contact_plan_change(
+            new_plan = plan_changes.contact_plan_change(
                 plan=plan, from_day=from_day, plan_fields=fields, slots=forms.slot_values
             )
         except ValidationError as error:

@@ -21,14 +21,6 @@ from scheduling.models import ContactSession, RotaWeek, SessionWorker
 from staffing.models import Absence, Worker
 from venues.models import RoomClosure, TravelTime, Venue
 
-# Sessions that hold their time and may not be moved by the solver.
-FIXED_STATUSES = (
-    ContactSession.Status.AWAITING_APPROVAL,
-    ContactSession.Status.BOOKED,
-    ContactSession.Status.COMPLETED,
-    ContactSession.Status.DID_NOT_ATTEND,
-)
-OUT_OF_ROTA_STATUSES = (ContactSession.Status.CANCELLED,)
 SESSION_ID = re.compile(r"\bs(\d+)\b")
 
 
@@ -65,7 +57,7 @@ class WeekProblem:
 def week_sessions(rota_week: RotaWeek):
     return (
         ContactSession.objects.filter(rota_week=rota_week)
-        .exclude(status__in=OUT_OF_ROTA_STATUSES)
+        .not_cancelled()
         .select_related("plan__referral", "room")
         .prefetch_related(
             Prefetch("staffing", queryset=SessionWorker.objects.select_related("worker")),
@@ -240,11 +232,7 @@ def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> W
     workers, worker_codes = _workers_dict(days)
     sessions = {session_key(s.pk): s for s in week_sessions(rota_week)}
     current = [a for s in sessions.values() if (a := _assignment_of(s))]
-    pins = [
-        a
-        for a in current
-        if sessions[a.session].pinned or sessions[a.session].status in FIXED_STATUSES
-    ]
+    pins = [a for a in current if sessions[a.session].pinned or sessions[a.session].is_live]
     data = {
         "format": "contact-rota-scenario/1",
         "name": f"week-{rota_week.week_start.isoformat()}",

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lib.weeks import week_days
+from referrals.models import Child
 from scheduling.constraints import PostgresExclusionConstraint, TsTzRange
 
 
@@ -39,7 +42,46 @@ class RotaWeek(models.Model):
 
     @property
     def days(self) -> list[dt.date]:
-        return [self.week_start + dt.timedelta(days=n) for n in range(5)]
+        return week_days(self.week_start)
+
+
+class ContactSessionQuerySet(models.QuerySet):
+    """The groups of a session's life, defined once (see `ContactSession.NOT_YET_HELD`)."""
+
+    def not_yet_held(self):
+        return self.filter(status__in=ContactSession.NOT_YET_HELD)
+
+    def live(self):
+        return self.filter(status__in=ContactSession.LIVE)
+
+    def recordable(self):
+        return self.live()
+
+    def seen_by_workers(self):
+        return self.filter(status__in=ContactSession.SEEN_BY_WORKERS)
+
+    def not_cancelled(self):
+        return self.exclude(status=ContactSession.Status.CANCELLED)
+
+    def with_area(self):
+        """Annotate `area_id`: the one area a session belongs to.
+
+        The room's venue's area once the session has a room, else its first child's: the
+        team leader who approves it, the area page, the board and the report all use this.
+        """
+        first_child_area = Subquery(
+            Child.objects.filter(referrals=OuterRef("plan__referral"))
+            .order_by("pk")
+            .values("area")[:1]
+        )
+        return self.annotate(
+            area_id=Coalesce(
+                "room__venue__area_id", first_child_area, output_field=BigIntegerField()
+            )
+        )
+
+    def in_areas(self, areas):
+        return self.with_area().filter(area_id__in=[area.pk for area in areas])
 
 
 class ContactSession(models.Model):
@@ -61,6 +103,15 @@ class ContactSession(models.Model):
         VENUE_CLOSED = "venue_closed", "Venue closed"
         COURT_ORDER = "court_order", "Court or plan change"
         OTHER = "other", "Other"
+
+    # Not yet held: the deputy may still move it, a team leader cancel it, and ending a
+    # referral or changing its plan stops it.
+    NOT_YET_HELD = (Status.PROPOSED, Status.AWAITING_APPROVAL, Status.BOOKED)
+    # Published and not cancelled: it holds its time (the solver keeps it where it is),
+    # someone is due to turn up, and its record may be written once it has started.
+    LIVE = (Status.AWAITING_APPROVAL, Status.BOOKED, Status.COMPLETED, Status.DID_NOT_ATTEND)
+    # What a worker's own pages show: live sessions, and cancelled ones so they know not to go.
+    SEEN_BY_WORKERS = (*LIVE, Status.CANCELLED)
 
     rota_week = models.ForeignKey(RotaWeek, on_delete=models.PROTECT, related_name="sessions")
     plan = models.ForeignKey(
@@ -118,6 +169,8 @@ class ContactSession(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ContactSessionQuerySet.as_manager()
+
     class Meta:
         ordering = ["day", "starts_at", "earliest_start"]
         constraints = [
@@ -155,6 +208,26 @@ class ContactSession(models.Model):
     @property
     def is_placed(self) -> bool:
         return self.starts_at is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in self.NOT_YET_HELD
+
+    @property
+    def can_move(self) -> bool:
+        return self.status in self.NOT_YET_HELD
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+    @property
+    def can_record(self) -> bool:
+        return self.status in self.LIVE
 
     def clean(self):
         """A session placed by hand must keep to its day, its window and its venue's hours."""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from scheduling.models import RotaWeek, SolverRun
+from scheduling.services.plan_changes import referrals_end_expired
 from scheduling.services.solving import solver_run_execute, solver_run_start
 from scheduling.services.weeks import rota_week_get
 
@@ -44,3 +45,10 @@ def solve_weeks_ahead(weeks_ahead: int = 2) -> str:
         logger.info("Scheduled planning skipped: %s", error.messages[0])
         return error.messages[0]
     return f"Queued solver run {run.pk} for {rota_week}"
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def end_expired_referrals() -> str:
+    """Daily: end referrals whose time-limited plans ran out; safe to run twice."""
+    ended = referrals_end_expired(today=timezone.localdate())
+    return f"Ended {len(ended)} referral(s)"

@@ -305,7 +305,7 @@ def absence_decide(request, pk: int):
 def session_cancel(request, pk: int):
     _led_areas(request)
     session = selectors.session_for_team_leader(user=request.user, pk=pk)
-    if session.status not in cancellations.CANCELLABLE:
+    if not session.can_cancel:
         messages.error(request, f"A {session.get_status_display().lower()} session stays as it is.")
         return redirect(f"{reverse('staffing:area')}?day={session.day:%Y-%m-%d}")
     form = CancelForm(request.POST or None, initial={"version": session.version})
@@ -382,7 +382,7 @@ def my_session(request, pk: int):
         "record": record,
         "due_on": records.record_due_on(session),
         "late": records.record_is_late(session),
-        "can_record": session.status in records.RECORDABLE
+        "can_record": session.can_record
         and session.starts_at
         and session.starts_at <= timezone.now(),
         "colleagues": [r.worker for r in session.staffing.all() if r.worker_id != worker.pk],

@@ -22,11 +22,6 @@ from scheduling.exchange import SESSION_ID, session_key, week_problem
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from venues.models import Room
 
-MOVABLE = (
-    ContactSession.Status.PROPOSED,
-    ContactSession.Status.AWAITING_APPROVAL,
-    ContactSession.Status.BOOKED,
-)
 # A booking a team leader already saw must be approved again once it moves.
 NEEDS_APPROVAL_AGAIN = (ContactSession.Status.AWAITING_APPROVAL, ContactSession.Status.BOOKED)
 
@@ -154,7 +149,7 @@ def session_move(*, session: ContactSession, start: dt.time, room, workers, by) 
         raise ValidationError(
             "Someone changed this session while you were looking at it; reload the board."
         )
-    if locked.status not in MOVABLE:
+    if not locked.can_move:
         raise ValidationError(
             f"A session that is {locked.get_status_display().lower()} cannot be moved."
         )

@@ -1,18 +1,39 @@
-"""Cancelling a session, and offering a virtual one in its place when a child is ill."""
+"""Stopping sessions not yet held: one cancelled by a team leader, or all those of an ended plan.
+
+A virtual session may take the place of one cancelled because the child is ill.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from scheduling.models import ContactSession, SessionWorker
 
-CANCELLABLE = (
-    ContactSession.Status.PROPOSED,
-    ContactSession.Status.AWAITING_APPROVAL,
-    ContactSession.Status.BOOKED,
-)
+
+def sessions_stop(*, sessions: QuerySet[ContactSession], reason: str, note: str = ""):
+    """Cancel those of `sessions` not yet held and free their workers' time.
+
+    Held sessions are left as they were: their records are evidence. Returns the cancelled
+    sessions, locked until the transaction ends. Rows are saved one by one rather than with
+    update(), so the audit trail sees each change.
+    """
+    with transaction.atomic():
+        stopped = list(sessions.not_yet_held().select_for_update())
+        for session in stopped:
+            session.status = ContactSession.Status.CANCELLED
+            session.cancel_reason = reason
+            session.cancel_note = (note or "").strip()[:200]
+            session.version += 1  # the row is locked
+            session.save(
+                update_fields=["status", "cancel_reason", "cancel_note", "version", "updated_at"]
+            )
+        for staff in SessionWorker.objects.filter(session__in=stopped, holds_time=True):
+            staff.holds_time = False
+            staff.save(update_fields=["holds_time"])
+        return stopped
 
 
 def _worker_free(*, worker_id: int, busy_from, busy_to) -> bool:
@@ -87,7 +108,7 @@ def session_cancel(
         locked = ContactSession.objects.select_for_update().get(pk=session.pk)
         if version is not None and locked.version != version:
             raise ValidationError("The session changed since you loaded the page; look again.")
-        if locked.status not in CANCELLABLE:
+        if not locked.can_cancel:
             raise ValidationError(
                 f"A {locked.get_status_display().lower()} session cannot be cancelled."
             )
@@ -96,16 +117,9 @@ def session_cancel(
         worker_ids = list(
             locked.staffing.filter(holds_time=True).values_list("worker_id", flat=True)
         )
-        locked.status = ContactSession.Status.CANCELLED
-        locked.cancel_reason = reason
-        locked.cancel_note = (note or "").strip()[:200]
-        locked.version += 1  # the row is locked
-        locked.save(
-            update_fields=["status", "cancel_reason", "cancel_note", "version", "updated_at"]
+        [locked] = sessions_stop(
+            sessions=ContactSession.objects.filter(pk=locked.pk), reason=reason, note=note
         )
-        for row in locked.staffing.filter(holds_time=True):
-            row.holds_time = False
-            row.save(update_fields=["holds_time"])
         virtual = None
         if offer_virtual:
             virtual = _virtual_stand_in(cancelled=locked, worker_ids=worker_ids, by=by)

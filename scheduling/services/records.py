@@ -11,12 +11,6 @@ from django.utils import timezone
 from scheduling.models import ContactSession, SessionRecord, SessionRecordAddendum
 
 WORKING_DAYS_TO_SUBMIT = 2
-RECORDABLE = (
-    ContactSession.Status.AWAITING_APPROVAL,
-    ContactSession.Status.BOOKED,
-    ContactSession.Status.COMPLETED,
-    ContactSession.Status.DID_NOT_ATTEND,
-)
 NOT_ATTENDED = (SessionRecord.Attendance.PARENT_DNA, SessionRecord.Attendance.CHILD_DNA)
 
 
@@ -40,7 +34,7 @@ def record_due_on(session: ContactSession) -> dt.date:
 
 def record_is_late(session: ContactSession, *, today: dt.date | None = None) -> bool:
     """Due and not submitted in time (or submitted after it was due)."""
-    if session.status not in RECORDABLE:
+    if not session.can_record:
         return False
     due = record_due_on(session)
     try:
@@ -53,7 +47,7 @@ def record_is_late(session: ContactSession, *, today: dt.date | None = None) -> 
 
 
 def _check_session(session: ContactSession) -> None:
-    if session.status not in RECORDABLE:
+    if not session.can_record:
         raise ValidationError(
             f"A {session.get_status_display().lower()} session has no record to write."
         )

@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from audit import log_bulk_changes as audit_log_bulk_changes
 from scheduling import solver
-from scheduling.exchange import FIXED_STATUSES, WeekProblem, week_problem, week_snapshot
+from scheduling.exchange import WeekProblem, week_problem, week_snapshot
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 
 logger = logging.getLogger(__name__)
@@ -269,7 +269,7 @@ def _rota_apply_solution(
         session.changed_in_replan = published and changed
         if changed:
             audit[session.pk] = {"placement": [_placement(old, session), _placement(new, session)]}
-        if changed and session.status in FIXED_STATUSES:
+        if changed and session.is_live:
             # A booking the team leader approved has moved: it needs approving again.
             audit[session.pk]["status"] = [session.status, ContactSession.Status.AWAITING_APPROVAL]
             session.status = ContactSession.Status.AWAITING_APPROVAL

@@ -7,17 +7,15 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from referrals.intake import (
+from referrals.intake import referral_accept, referral_activate, referral_create
+from referrals.models import ContactPlan, Referral
+from scheduling.models import ContactSession
+from scheduling.services.plan_changes import (
     contact_plan_change,
-    referral_accept,
-    referral_activate,
-    referral_create,
     referral_end,
     referrals_end_expired,
 )
-from referrals.models import ContactPlan, Referral
-from referrals.tasks import end_expired_referrals
-from scheduling.models import ContactSession
+from scheduling.tasks import end_expired_referrals
 from tests.factories import (
     A_MONDAY,
     AreaFactory,
