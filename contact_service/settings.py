@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "referrals",
     "scheduling",
     "reports",
+    "desk",
+    "mywork",
     "contact_service.apps.TrustConfig",
 ]
 

@@ -15,9 +15,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import history_for
-from scheduling import selectors
 from scheduling.forms import PinForm, SessionMoveForm
 from scheduling.models import ContactSession, RotaWeek, SolverRun
+from scheduling.selectors import board as selectors
 from scheduling.services import board as board_services
 from scheduling.services.planning import week_plan_sessions
 from scheduling.services.solving import solver_run_start

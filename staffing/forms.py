@@ -4,6 +4,8 @@ from django import forms
 
 from .models import Absence, Worker
 
+DATE = forms.DateInput(attrs={"type": "date"})
+
 
 class WorkerForm(forms.ModelForm):
     """A worker's record. Worker.clean checks the base venue lies in the worker's area."""
@@ -38,6 +40,17 @@ class AbsenceForm(forms.ModelForm):
     class Meta:
         model = Absence
         fields = ["worker", "kind", "starts_on", "ends_on", "status", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The absence ends before it starts.")
+        return cleaned
+
+
+class AbsenceDatesMixin:
+    """An absence's form: it cannot end before it starts."""
 
     def clean(self):
         cleaned = super().clean()

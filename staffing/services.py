@@ -1,4 +1,7 @@
-"""Writes for staff: absences and leave requests, calendar feed tokens, disabling accounts."""
+"""Writes for staff: absences and leave requests, calendar feed tokens, disabling accounts.
+
+Re-planning the weeks an absence uncovers is the rota's: `scheduling.services.solving`.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from scheduling.models import RotaWeek, SolverRun
-from scheduling.services.solving import solver_run_start
 from staffing.models import Absence, Worker
 
 
@@ -101,26 +102,6 @@ def absence_decide(*, absence: Absence, approve: bool, by) -> Absence:
         locked.full_clean()
         locked.save(update_fields=["status"])
         return locked
-
-
-def weeks_replan(*, sessions, by) -> tuple[list[SolverRun], list[str]]:
-    """Re-plan the rota weeks holding `sessions` in the solver's little-disruption mode.
-
-    Booked sessions stay pinned unless they became invalid (their worker is now away); those
-    are placed again. Returns the queued runs and the messages of weeks that could not start.
-    """
-    week_ids = sorted({s.rota_week_id for s in sessions})
-    runs, problems = [], []
-    for rota_week in RotaWeek.objects.filter(pk__in=week_ids).order_by("week_start"):
-        try:
-            runs.append(
-                solver_run_start(
-                    rota_week=rota_week, trigger=SolverRun.Trigger.REPLAN, started_by=by
-                )
-            )
-        except ValidationError as error:
-            problems += error.messages
-    return runs, problems
 
 
 def worker_calendar_regenerate(*, worker: Worker) -> Worker:

@@ -9,6 +9,8 @@ from django.conf import settings
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
 
+pytest_plugins = ["tests.fixtures"]
+
 
 def _missing_services() -> dict[str, str]:
     """{marker: why it cannot run here}."""

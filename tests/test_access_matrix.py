@@ -19,7 +19,7 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import A_MONDAY
-from tests.staffing.worlds import access_world
+from tests.worlds import access_world
 
 pytestmark = pytest.mark.django_db
 
@@ -102,25 +102,25 @@ RULES: dict[str, tuple] = {
     "scheduling:session_move": (pk("awaiting"), PLANNER_POST),
     "scheduling:session_pin": (pk("awaiting"), PLANNER_POST),
     # Team leaders: their own area's queue, absences and cancellations.
-    "staffing:approvals": (NO_ARGS, LEADER_PAGE),
-    "staffing:approve_day": (NO_ARGS, POST_ONLY),
-    "staffing:approve": (pk("awaiting"), POST_ONLY),
-    "staffing:return": (pk("awaiting"), POST_ONLY),
-    "staffing:area": (NO_ARGS, LEADER_PAGE),
-    "staffing:absence_new": (NO_ARGS, LEADER_PAGE),
-    "staffing:absence_detail": (pk("absence"), LEADER_OBJECT),
-    "staffing:absence_replan": (pk("absence"), POST_ONLY),
-    "staffing:absence_decide": (pk("absence"), POST_ONLY),
-    "staffing:session_cancel": (pk("booked"), LEADER_OBJECT),
+    "desk:approvals": (NO_ARGS, LEADER_PAGE),
+    "desk:approve_day": (NO_ARGS, POST_ONLY),
+    "desk:approve": (pk("awaiting"), POST_ONLY),
+    "desk:return": (pk("awaiting"), POST_ONLY),
+    "desk:area": (NO_ARGS, LEADER_PAGE),
+    "desk:absence_new": (NO_ARGS, LEADER_PAGE),
+    "desk:absence_detail": (pk("absence"), LEADER_OBJECT),
+    "desk:absence_replan": (pk("absence"), POST_ONLY),
+    "desk:absence_decide": (pk("absence"), POST_ONLY),
+    "desk:session_cancel": (pk("booked"), LEADER_OBJECT),
     # Contact workers: their own sessions and records only.
-    "staffing:my_sessions": (NO_ARGS, WORKER_PAGE),
-    "staffing:my_session": (pk("booked"), WORKER_PAGE),
-    "staffing:my_record": (pk("booked"), WORKER_PAGE),
-    "staffing:record_addendum": (pk("record"), WORKER_PAGE),
-    "staffing:my_calendar": (NO_ARGS, WORKER_PAGE),
-    "staffing:my_leave": (NO_ARGS, WORKER_PAGE),
+    "mywork:my_sessions": (NO_ARGS, WORKER_PAGE),
+    "mywork:my_session": (pk("booked"), WORKER_PAGE),
+    "mywork:my_record": (pk("booked"), WORKER_PAGE),
+    "mywork:record_addendum": (pk("record"), WORKER_PAGE),
+    "mywork:my_calendar": (NO_ARGS, WORKER_PAGE),
+    "mywork:my_leave": (NO_ARGS, WORKER_PAGE),
     # The feed's secret token is its key (calendar apps cannot log in).
-    "staffing:calendar_feed": (lambda w: {"token": w["token"]}, everyone(200, anonymous=200)),
+    "mywork:calendar_feed": (lambda w: {"token": w["token"]}, everyone(200, anonymous=200)),
     # Referrals and plans.
     "referrals:list": (NO_ARGS, CASE_PAGE),
     "referrals:intake": (NO_ARGS, CASE_WRITER_PAGE),

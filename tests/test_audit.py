@@ -20,9 +20,8 @@ from tests.factories import (
     SessionWorkerFactory,
     UserFactory,
 )
-from tests.scheduling.conftest import county, quick_solver  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_solver")]
 
 
 def test_saving_an_absence_records_the_change_with_old_and_new_values():
@@ -67,7 +66,7 @@ def test_a_sessions_history_includes_its_staffing_even_once_removed():
     assert ("contactsession", LogEntry.Action.CREATE) in kinds
 
 
-def test_the_solvers_bulk_write_leaves_one_entry_per_changed_session_naming_the_run(county):  # noqa: F811
+def test_the_solvers_bulk_write_leaves_one_entry_per_changed_session_naming_the_run(county):
     starter = UserFactory(username="deputy-audit")
     rota_week = rota_week_get(week_start=A_MONDAY)
     run = solver_run_create(
@@ -146,15 +145,13 @@ def test_a_workers_calendar_token_is_never_written_into_the_log():
 
 
 def test_approving_a_session_on_the_page_is_logged_with_the_team_leader_as_actor(client):
-    from tests.staffing.test_approvals import placed_session, team
+    from tests.builders import placed_session, team
 
     t = team()
     session = placed_session(room=t["room"], workers=[t["worker"]])
     client.force_login(t["leader"])
 
-    response = client.post(
-        reverse("staffing:approve", args=[session.pk]), {"version": session.version}
-    )
+    response = client.post(reverse("desk:approve", args=[session.pk]), {"version": session.version})
 
     assert response.status_code in (200, 302)
     entry = history_for(session)[0]
@@ -183,7 +180,7 @@ def test_publishing_a_week_leaves_an_entry_on_each_session_sent_for_approval():
     ]
 
 
-def test_moving_a_session_by_hand_logs_the_staff_it_now_has(county):  # noqa: F811
+def test_moving_a_session_by_hand_logs_the_staff_it_now_has(county):
     from scheduling.services.board import session_move
 
     session = ContactSession.objects.filter(day=A_MONDAY).first()

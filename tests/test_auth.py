@@ -233,8 +233,8 @@ def test_a_user_with_no_role_is_told_to_ask_an_administrator(client):
     ("path", "view_name"),
     [
         ("/rota/2026-12-07/", "scheduling:rota_week"),
-        ("/approvals/", "staffing:approvals"),
-        ("/me/sessions/", "staffing:my_sessions"),
+        ("/approvals/", "desk:approvals"),
+        ("/me/sessions/", "mywork:my_sessions"),
     ],
 )
 def test_the_home_page_links_lead_to_real_pages(path, view_name):

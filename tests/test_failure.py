@@ -22,7 +22,8 @@ from scheduling.services.solving import (
 from scheduling.services.weeks import rota_week_get
 from staffing import roles
 from tests.factories import A_MONDAY, UserFactory
-from tests.scheduling.conftest import county, quick_solver  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("quick_solver")
 
 WEEK = A_MONDAY.isoformat()
 
@@ -42,7 +43,7 @@ def broker_down():
 
 @pytest.mark.django_db
 def test_with_the_queue_down_a_run_fails_at_once_saying_planning_is_unavailable(
-    county,  # noqa: F811
+    county,
     broker_down,
     django_capture_on_commit_callbacks,
 ):
@@ -61,7 +62,7 @@ def test_with_the_queue_down_a_run_fails_at_once_saying_planning_is_unavailable(
 @pytest.mark.django_db
 def test_with_the_queue_down_the_board_says_so_and_the_other_pages_still_work(
     client,
-    county,  # noqa: F811
+    county,
     broker_down,
     django_capture_on_commit_callbacks,
 ):
@@ -158,7 +159,7 @@ def kill_broker():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_writing_the_week_leaves_it_as_it_was_and_the_retry_matches(
-    county,  # noqa: F811
+    county,
     kill_broker,
     tmp_path,
 ):

@@ -251,7 +251,7 @@ def test_a_malformed_absence_never_errors_and_writes_nothing_unless_accepted(cli
     client.force_login(leader)
     with transaction.atomic():
         before = Absence.objects.count()
-        response = client.post(reverse("staffing:absence_new"), data)
+        response = client.post(reverse("desk:absence_new"), data)
         assert response.status_code < 500
         if response.status_code != 302:
             assert Absence.objects.count() == before

@@ -326,3 +326,23 @@ def _differs(new: solver.Assignment | None, old: solver.Assignment | None) -> bo
     if new is None or old is None:
         return (new is None) != (old is None)
     return (new.start, new.room, sorted(new.workers)) != (old.start, old.room, sorted(old.workers))
+
+
+def weeks_replan(*, sessions, by) -> tuple[list[SolverRun], list[str]]:
+    """Re-plan the rota weeks holding `sessions` in the solver's little-disruption mode.
+
+    Booked sessions stay pinned unless they became invalid (their worker is now away); those
+    are placed again. Returns the queued runs and the messages of weeks that could not start.
+    """
+    week_ids = sorted({s.rota_week_id for s in sessions})
+    runs, problems = [], []
+    for rota_week in RotaWeek.objects.filter(pk__in=week_ids).order_by("week_start"):
+        try:
+            runs.append(
+                solver_run_start(
+                    rota_week=rota_week, trigger=SolverRun.Trigger.REPLAN, started_by=by
+                )
+            )
+        except ValidationError as error:
+            problems += error.messages
+    return runs, problems

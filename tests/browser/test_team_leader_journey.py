@@ -19,7 +19,7 @@ from tests.factories import (
     VenueFactory,
     WorkerFactory,
 )
-from tests.staffing.weeks import publish_solved_week
+from tests.weeks import publish_solved_week
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,79 +1,21 @@
-"""Fixtures for the rota tests: a small county whose week the solver can fully place, and
-that week placed by hand."""
+"""Fixtures for the rota tests: the small county's week placed by hand, and the deputy."""
 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from scheduling.models import ContactSession, RotaWeek, SessionWorker
-from scheduling.services.planning import week_plan_sessions
+from scheduling.models import ContactSession, RotaWeek
 from staffing import roles
+from tests.builders import place
 from tests.factories import (
     A_MONDAY,
-    AreaFactory,
-    ContactPlanFactory,
-    ReferralFactory,
-    RoomFactory,
     UserFactory,
-    VenueFactory,
-    WorkerFactory,
-    working_weekdays,
 )
 
 
 @pytest.fixture(autouse=True)
-def quick_solver(settings):
-    settings.SOLVER_TIME_LIMIT_SECONDS = 5
-    settings.SOLVER_DETERMINISTIC = True
-
-
-@pytest.fixture
-def county():
-    """One venue with three rooms, four workers on Monday to Friday, six weekly plans."""
-    area = AreaFactory(code="central", name="Central")
-    venue = VenueFactory(area=area, slug="sandy-bank", name="Sandy Bank")
-    rooms = [RoomFactory(venue=venue, slug=f"sandy-bank-{n}", capacity=6) for n in (1, 2, 3)]
-    workers = [
-        WorkerFactory(area=area, base_venue=venue, code=f"w{n}", name=f"Worker {n}")
-        for n in (1, 2, 3, 4)
-    ]
-    working_weekdays(workers)
-    plans = []
-    for n in range(6):
-        referral = ReferralFactory(priority=["court", "risk", "standard"][n % 3])
-        plans.append(
-            ContactPlanFactory(
-                referral=referral,
-                venues=[venue],
-                duration_minutes=90,
-                slots=[
-                    {
-                        "weekday": n % 2,
-                        "earliest_start": dt.time(15, 30),
-                        "latest_start": dt.time(17, 0),
-                    }
-                ],
-            )
-        )
-    week_plan_sessions(week_start=A_MONDAY)
-    return {"area": area, "venue": venue, "rooms": rooms, "workers": workers, "plans": plans}
-
-
-def place(session, start: dt.time, room, workers):
-    """Put a session somewhere directly, as a solver write-back would."""
-    session.starts_at = timezone.make_aware(dt.datetime.combine(session.day, start))
-    session.ends_at = session.starts_at + dt.timedelta(minutes=session.duration_minutes)
-    session.room = room
-    session.save()
-    for worker in workers:
-        SessionWorker.objects.create(
-            session=session,
-            worker=worker,
-            busy_from=session.starts_at - dt.timedelta(minutes=session.transport_before_minutes),
-            busy_to=session.ends_at + dt.timedelta(minutes=session.transport_after_minutes),
-        )
-    return session
+def _solver_runs_quickly(quick_solver):
+    """Every rota test solves with a short, deterministic limit."""
 
 
 def _proposed_and_placed_by_hand(county, *, day: dt.date | None = None):

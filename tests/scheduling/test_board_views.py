@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from scheduling.models import ContactSession, RotaWeek, SolverRun
 from staffing import roles
+from tests.builders import place
 from tests.factories import (
     A_MONDAY,
     AreaFactory,
@@ -20,7 +21,6 @@ from tests.factories import (
     SolverRunFactory,
     UserFactory,
 )
-from tests.scheduling.conftest import place
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from scheduling.models import ContactSession, SessionRecord, SolverRun
 from scheduling.services.records import session_record_save
 from staffing.models import Absence
 from staffing.services import worker_calendar_regenerate
+from tests.builders import placed_session, team
 from tests.factories import A_MONDAY, UserFactory
-from tests.staffing.test_approvals import placed_session, team
 
 
 def access_world() -> dict:

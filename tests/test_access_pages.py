@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.staffing.worlds import access_world
+from tests.worlds import access_world
 
 pytestmark = pytest.mark.django_db
 
@@ -34,48 +34,50 @@ WORKER_LIST = {"worker": 200, "other_worker": 200}
 WORKER_OBJECT = {"worker": 200, "other_worker": 404}
 
 
-def staffing_page(name, allowed, *, of=None, method="get", data=None, query=""):
-    """A row of PAGES: staffing's `name` URL, for the world's object `of` if it takes one."""
+def page(name, allowed, *, of=None, method="get", data=None, query=""):
+    """A row of PAGES: the URL named `name`, for the world's object `of` if it takes one."""
 
     def url(w):
-        return reverse(f"staffing:{name}", args=[w[of].pk] if of else []) + query
+        return reverse(name, args=[w[of].pk] if of else []) + query
 
     return (url, method, data or {}, allowed)
 
 
 PAGES = {
-    "approvals": staffing_page("approvals", LEADER_LIST),
-    "area": staffing_page("area", LEADER_LIST),
-    "area week": staffing_page("area", LEADER_LIST, query="?span=week"),
-    "absence new": staffing_page("absence_new", LEADER_LIST),
-    "absence detail": staffing_page("absence_detail", LEADER_OBJECT, of="absence"),
-    "session cancel": staffing_page("session_cancel", LEADER_OBJECT, of="booked"),
-    "approve": staffing_page(
-        "approve", LEADER_POST, of="awaiting", method="post", data={"version": 1}
-    ),
-    "return": staffing_page(
-        "return",
+    "approvals": page("desk:approvals", LEADER_LIST),
+    "area": page("desk:area", LEADER_LIST),
+    "area week": page("desk:area", LEADER_LIST, query="?span=week"),
+    "absence new": page("desk:absence_new", LEADER_LIST),
+    "absence detail": page("desk:absence_detail", LEADER_OBJECT, of="absence"),
+    "session cancel": page("desk:session_cancel", LEADER_OBJECT, of="booked"),
+    "approve": page("desk:approve", LEADER_POST, of="awaiting", method="post", data={"version": 1}),
+    "return": page(
+        "desk:return",
         LEADER_POST,
         of="awaiting",
         method="post",
         data={"version": 1, "reason": "No"},
     ),
-    "approve day": staffing_page(
-        "approve_day",
+    "approve day": page(
+        "desk:approve_day",
         {"leader": 302, "other_leader": 302},  # refused inside: not in their queue
         method="post",
         data={"day": "2026-12-07", "seen": "1:1"},
     ),
-    "absence replan": staffing_page("absence_replan", LEADER_POST, of="absence", method="post"),
-    "absence decide": staffing_page(
-        "absence_decide", LEADER_POST, of="absence", method="post", data={"decision": "approve"}
+    "absence replan": page("desk:absence_replan", LEADER_POST, of="absence", method="post"),
+    "absence decide": page(
+        "desk:absence_decide",
+        LEADER_POST,
+        of="absence",
+        method="post",
+        data={"decision": "approve"},
     ),
-    "my sessions": staffing_page("my_sessions", WORKER_LIST),
-    "my session": staffing_page("my_session", WORKER_OBJECT, of="booked"),
-    "my record": staffing_page("my_record", WORKER_OBJECT, of="booked"),
-    "addendum": staffing_page("record_addendum", WORKER_OBJECT, of="record"),
-    "my calendar": staffing_page("my_calendar", WORKER_LIST),
-    "my leave": staffing_page("my_leave", WORKER_LIST),
+    "my sessions": page("mywork:my_sessions", WORKER_LIST),
+    "my session": page("mywork:my_session", WORKER_OBJECT, of="booked"),
+    "my record": page("mywork:my_record", WORKER_OBJECT, of="booked"),
+    "addendum": page("mywork:record_addendum", WORKER_OBJECT, of="record"),
+    "my calendar": page("mywork:my_calendar", WORKER_LIST),
+    "my leave": page("mywork:my_leave", WORKER_LIST),
 }
 
 
@@ -129,10 +131,10 @@ def test_a_worker_with_no_worker_record_is_refused(client, world):
     lost = UserFactory(groups=["Contact worker"])
     client.force_login(lost)
 
-    assert client.get(reverse("staffing:my_sessions")).status_code == 403
+    assert client.get(reverse("mywork:my_sessions")).status_code == 403
 
 
 def test_a_team_leader_with_no_area_is_refused(client, world):
     client.force_login(UserFactory(groups=["Team leader"]))
 
-    assert client.get(reverse("staffing:approvals")).status_code == 403
+    assert client.get(reverse("desk:approvals")).status_code == 403

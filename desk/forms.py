@@ -1,23 +1,12 @@
-"""Forms for team leaders' and contact workers' pages (approvals, absences, records)."""
+"""Forms of the team leader's desk: approvals, absences, cancellations."""
 
 from __future__ import annotations
 
 from django import forms
 
-from scheduling.models import ContactSession, SessionRecord
+from scheduling.models import ContactSession
+from staffing.forms import DATE, AbsenceDatesMixin
 from staffing.models import Absence, Worker
-
-DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-class _DatesMixin:
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "The absence ends before it starts.")
-        return cleaned
 
 
 class ApproveForm(forms.Form):
@@ -46,7 +35,7 @@ class ApproveDayForm(forms.Form):
         return pairs
 
 
-class AbsenceRecordForm(_DatesMixin, forms.Form):
+class AbsenceRecordForm(AbsenceDatesMixin, forms.Form):
     worker = forms.ModelChoiceField(queryset=Worker.objects.none())
     kind = forms.ChoiceField(choices=Absence.Kind.choices, initial=Absence.Kind.SICKNESS)
     starts_on = forms.DateField(widget=DATE)
@@ -56,16 +45,6 @@ class AbsenceRecordForm(_DatesMixin, forms.Form):
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
-
-
-class LeaveRequestForm(_DatesMixin, forms.Form):
-    kind = forms.ChoiceField(
-        choices=[(Absence.Kind.LEAVE, "Annual leave"), (Absence.Kind.TRAINING, "Training")],
-        initial=Absence.Kind.LEAVE,
-    )
-    starts_on = forms.DateField(widget=DATE)
-    ends_on = forms.DateField(widget=DATE)
-    note = forms.CharField(max_length=200, required=False)
 
 
 class AbsenceDecisionForm(forms.Form):
@@ -88,19 +67,3 @@ class CancelForm(forms.Form):
         ):
             self.add_error("offer_virtual", "A virtual session is offered when the child is ill.")
         return cleaned
-
-
-class RecordForm(forms.Form):
-    attendance = forms.ChoiceField(choices=SessionRecord.Attendance.choices)
-    actual_start = forms.TimeField(required=False, widget=TIME, label="Started at")
-    actual_end = forms.TimeField(required=False, widget=TIME, label="Ended at")
-    observations = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
-    concerns = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-
-class AddendumForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Addendum")
-
-
-class CalendarForm(forms.Form):
-    action = forms.ChoiceField(choices=[("regenerate", "Regenerate"), ("revoke", "Revoke")])

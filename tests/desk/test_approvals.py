@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from scheduling.models import ContactSession
 from scheduling.services.approvals import (
@@ -15,19 +14,11 @@ from scheduling.services.approvals import (
     session_return,
     sessions_approve_day,
 )
+from tests.builders import placed_session, team
 from tests.factories import (
     A_MONDAY,
     AbsenceFactory,
-    AreaFactory,
-    ChildFactory,
-    ContactPlanFactory,
-    ContactSessionFactory,
-    ReferralFactory,
     RoomFactory,
-    RotaWeekFactory,
-    SessionWorkerFactory,
-    UserFactory,
-    VenueFactory,
     WorkerFactory,
 )
 
@@ -35,61 +26,6 @@ pytestmark = pytest.mark.django_db
 
 # 09:00 on the Monday of the factories' week (GMT in December).
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
-
-
-# --- builders shared by the staffing tests ------------------------------------------------
-
-
-def aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-def team(code: str = "central"):
-    """An area with its team leader, a venue, a room and one contact worker."""
-    leader = UserFactory(username=f"tl-{code}", groups=["Team leader"])
-    area = AreaFactory(code=code, name=code.title(), team_leader=leader)
-    venue = VenueFactory(area=area, name=f"{code.title()} Contact Centre", address="1 High St")
-    room = RoomFactory(venue=venue, name="Blue room")
-    worker = WorkerFactory(area=area, base_venue=venue, name=f"{code.title()} Worker")
-    return {"leader": leader, "area": area, "venue": venue, "room": room, "worker": worker}
-
-
-def placed_session(
-    *,
-    room,
-    workers=(),
-    day: dt.date = A_MONDAY,
-    hour: int = 16,
-    status=ContactSession.Status.AWAITING_APPROVAL,
-    plan=None,
-    **kwargs,
-) -> ContactSession:
-    """A session at `hour` on `day` in `room` (None: virtual), with its workers holding time."""
-    monday = day - dt.timedelta(days=day.weekday())
-    area = room.venue.area if room else kwargs.pop("area")
-    if plan is None:
-        child = ChildFactory(area=area, first_name="Maisie")
-        plan = ContactPlanFactory(
-            referral=ReferralFactory(children=[child]),
-            slots=[],
-            attendees="Mother and grandmother",
-            shared_notes="Mother must not be told the placement address.",
-            mode="virtual" if room is None else "supervised",
-        )
-    session = ContactSessionFactory(
-        rota_week=RotaWeekFactory(week_start=monday),
-        plan=plan,
-        day=day,
-        earliest_start=dt.time(hour),
-        latest_start=dt.time(hour, 30),
-        starts_at=aware(day, hour),
-        room=room,
-        status=status,
-        **kwargs,
-    )
-    for worker in workers:
-        SessionWorkerFactory(session=session, worker=worker)
-    return session
 
 
 # --- services -----------------------------------------------------------------------------
@@ -206,7 +142,7 @@ def test_the_queue_shows_only_the_leaders_area_grouped_by_day(client):
     theirs = placed_session(room=north["room"], workers=[north["worker"]])
     client.force_login(t["leader"])
 
-    response = client.get(reverse("staffing:approvals"))
+    response = client.get(reverse("desk:approvals"))
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -221,13 +157,10 @@ def test_a_virtual_session_belongs_to_the_area_of_its_first_child(client):
     virtual = placed_session(room=None, workers=[t["worker"]], area=t["area"])
     client.force_login(t["leader"])
 
-    assert (
-        f'id="session-{virtual.pk}"' in client.get(reverse("staffing:approvals")).content.decode()
-    )
+    assert f'id="session-{virtual.pk}"' in client.get(reverse("desk:approvals")).content.decode()
     client.force_login(north["leader"])
     assert (
-        f'id="session-{virtual.pk}"'
-        not in client.get(reverse("staffing:approvals")).content.decode()
+        f'id="session-{virtual.pk}"' not in client.get(reverse("desk:approvals")).content.decode()
     )
 
 
@@ -238,14 +171,14 @@ def test_the_queue_flags_sessions_changed_since_the_last_visit(client):
 
     with time_machine.travel(NOW, tick=False):
         client.force_login(t["leader"])  # inside: an idle session expires after 8 hours
-        first = client.get(reverse("staffing:approvals"))
+        first = client.get(reverse("desk:approvals"))
     assert first.context["changed"] == {moved.pk}
 
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
         session.cancel_note = "touched"
         session.save()
     with time_machine.travel(NOW + dt.timedelta(hours=2), tick=False):
-        second = client.get(reverse("staffing:approvals"))
+        second = client.get(reverse("desk:approvals"))
     assert second.context["changed"] == {session.pk, moved.pk}
 
 
@@ -254,9 +187,7 @@ def test_approving_through_the_page_books_the_session(client):
     session = placed_session(room=t["room"], workers=[t["worker"]])
     client.force_login(t["leader"])
 
-    response = client.post(
-        reverse("staffing:approve", args=[session.pk]), {"version": session.version}
-    )
+    response = client.post(reverse("desk:approve", args=[session.pk]), {"version": session.version})
 
     assert response.status_code == 302
     session.refresh_from_db()
@@ -269,7 +200,7 @@ def test_a_stale_approval_through_the_page_is_refused_with_a_message(client):
     client.force_login(t["leader"])
 
     response = client.post(
-        reverse("staffing:approve", args=[session.pk]),
+        reverse("desk:approve", args=[session.pk]),
         {"version": session.version + 5},
         follow=True,
     )
@@ -285,7 +216,7 @@ def test_returning_through_the_page_records_the_reason(client):
     client.force_login(t["leader"])
 
     client.post(
-        reverse("staffing:return", args=[session.pk]),
+        reverse("desk:return", args=[session.pk]),
         {"version": session.version, "reason": "Too late for the child"},
     )
 
@@ -300,10 +231,10 @@ def test_approving_a_day_through_the_page_books_all_of_it(client):
     first = placed_session(room=t["room"], workers=[t["worker"]], hour=10)
     second = placed_session(room=t["room"], workers=[other], hour=14)
     client.force_login(t["leader"])
-    page = client.get(reverse("staffing:approvals"))
+    page = client.get(reverse("desk:approvals"))
     (_, _, seen) = page.context["days"][0]
 
-    client.post(reverse("staffing:approve_day"), {"day": "2026-12-07", "seen": seen})
+    client.post(reverse("desk:approve_day"), {"day": "2026-12-07", "seen": seen})
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -315,9 +246,7 @@ def test_a_leader_cannot_approve_another_areas_session(client):
     theirs = placed_session(room=north["room"], workers=[north["worker"]])
     client.force_login(t["leader"])
 
-    response = client.post(
-        reverse("staffing:approve", args=[theirs.pk]), {"version": theirs.version}
-    )
+    response = client.post(reverse("desk:approve", args=[theirs.pk]), {"version": theirs.version})
 
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -330,7 +259,7 @@ def test_a_leader_cannot_approve_another_areas_day(client):
     client.force_login(t["leader"])
 
     client.post(
-        reverse("staffing:approve_day"),
+        reverse("desk:approve_day"),
         {"day": "2026-12-07", "seen": f"{theirs.pk}:{theirs.version}"},
     )
 
@@ -348,7 +277,7 @@ def test_the_queue_reads_a_fixed_number_of_queries_whatever_its_length(
     client.force_login(t["leader"])
 
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("staffing:approvals"))
+        response = client.get(reverse("desk:approvals"))
 
     assert response.context["count"] == 5
 
@@ -366,8 +295,8 @@ def test_the_area_page_shows_todays_sessions_and_who_is_on_them(client):
 
     with time_machine.travel(NOW, tick=False):
         client.force_login(t["leader"])
-        body = client.get(reverse("staffing:area")).content.decode()
-        week = client.get(reverse("staffing:area"), {"span": "week"}).content.decode()
+        body = client.get(reverse("desk:area")).content.decode()
+        week = client.get(reverse("desk:area"), {"span": "week"}).content.decode()
 
     assert f'id="session-{today.pk}"' in body
     assert "Central Worker" in body
@@ -385,7 +314,7 @@ def test_the_area_page_shows_who_is_away(client):
 
     with time_machine.travel(NOW, tick=False):
         client.force_login(t["leader"])
-        response = client.get(reverse("staffing:area"))
+        response = client.get(reverse("desk:area"))
 
     team_rows = {w.name: (count, away) for w, count, away in response.context["team"]}
     assert team_rows == {"Central Worker": (1, False), "Away Worker": (0, True)}

@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 
 from scheduling.models import ContactSession
+from tests.builders import placed_session, team
 from tests.factories import A_MONDAY, WorkerFactory
-from tests.staffing.test_approvals import placed_session, team
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_my_sessions_lists_today_and_the_next_two_weeks_only(client, frozen):
     )
     client.force_login(worker.user)
 
-    body = client.get(reverse("staffing:my_sessions")).content.decode()
+    body = client.get(reverse("mywork:my_sessions")).content.decode()
 
     assert f'id="session-{today.pk}"' in body
     assert f'id="session-{in_two_weeks.pk}"' in body
@@ -53,7 +53,7 @@ def test_my_sessions_shows_time_place_child_attendees_transport_and_notes(client
     )
     client.force_login(t["worker"].user)
 
-    body = client.get(reverse("staffing:my_sessions")).content.decode()
+    body = client.get(reverse("mywork:my_sessions")).content.decode()
 
     assert "16:00–17:30" in body
     assert "Central Contact Centre · Blue room" in body
@@ -74,7 +74,7 @@ def test_my_sessions_never_shows_another_workers_session_or_a_draft(client, froz
     )
     client.force_login(t["worker"].user)
 
-    body = client.get(reverse("staffing:my_sessions")).content.decode()
+    body = client.get(reverse("mywork:my_sessions")).content.decode()
 
     assert f'id="session-{theirs.pk}"' not in body
     assert f'id="session-{draft.pk}"' not in body
@@ -86,7 +86,7 @@ def test_the_session_page_shows_address_and_shared_notes(client, frozen):
     session = placed_session(room=t["room"], workers=[t["worker"], colleague], status=BOOKED)
     client.force_login(t["worker"].user)
 
-    body = client.get(reverse("staffing:my_session", args=[session.pk])).content.decode()
+    body = client.get(reverse("mywork:my_session", args=[session.pk])).content.decode()
 
     assert "1 High St" in body
     assert "Mother must not be told the placement address." in body
@@ -99,7 +99,7 @@ def test_the_session_page_of_another_workers_session_is_not_found(client, frozen
     theirs = placed_session(room=t["room"], workers=[colleague], status=BOOKED)
     client.force_login(t["worker"].user)
 
-    assert client.get(reverse("staffing:my_session", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("mywork:my_session", args=[theirs.pk])).status_code == 404
 
 
 def test_an_unwritten_record_is_flagged_late_after_two_working_days(client):
@@ -108,10 +108,10 @@ def test_an_unwritten_record_is_flagged_late_after_two_working_days(client):
 
     with time_machine.travel(dt.datetime(2026, 12, 9, 12, tzinfo=dt.UTC), tick=False):
         client.force_login(t["worker"].user)
-        on_time = client.get(reverse("staffing:my_sessions"))
+        on_time = client.get(reverse("mywork:my_sessions"))
     with time_machine.travel(dt.datetime(2026, 12, 10, 12, tzinfo=dt.UTC), tick=False):
         client.force_login(t["worker"].user)
-        late = client.get(reverse("staffing:my_sessions"))
+        late = client.get(reverse("mywork:my_sessions"))
 
     assert [s.pk for s in on_time.context["to_record"]] == [session.pk]
     assert not on_time.context["to_record"][0].late
@@ -129,7 +129,7 @@ def test_a_cancelled_session_shows_as_cancelled(client, frozen):
     )
     client.force_login(t["worker"].user)
 
-    body = client.get(reverse("staffing:my_session", args=[session.pk])).content.decode()
+    body = client.get(reverse("mywork:my_session", args=[session.pk])).content.decode()
 
     assert "Cancelled: Child ill" in body
 
@@ -148,6 +148,6 @@ def test_my_sessions_reads_a_fixed_number_of_queries_whatever_its_length(
     client.force_login(t["worker"].user)
 
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("staffing:my_sessions"))
+        response = client.get(reverse("mywork:my_sessions"))
 
     assert sum(len(items) for _, items in response.context["days"]) == 6

@@ -10,17 +10,17 @@ from django.urls import reverse
 
 from contact_service.celery import app as celery_app
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
+from scheduling.selectors.sessions import uncovered_sessions
 from scheduling.services.cancellations import _virtual_stand_in, session_cancel
 from staffing.models import Absence
-from staffing.selectors import uncovered_sessions
 from staffing.services import absence_decide, absence_record, absence_request
+from tests.builders import placed_session, team
 from tests.factories import (
     A_MONDAY,
     RoomFactory,
     WorkerFactory,
 )
-from tests.staffing.test_approvals import placed_session, team
-from tests.staffing.weeks import publish_solved_week
+from tests.weeks import publish_solved_week
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_uncovered_sessions_are_the_absent_workers_in_the_next_two_weeks(frozen)
 def _record_sickness_on_7_december(client, worker, **kwargs):
     """Post the team leader's absence page: `worker` off sick on Monday 7 December."""
     return client.post(
-        reverse("staffing:absence_new"),
+        reverse("desk:absence_new"),
         {
             "worker": worker.pk,
             "kind": "sickness",
@@ -151,14 +151,14 @@ def test_replanning_after_sickness_covers_the_sessions_and_asks_for_approval(
     sick_sessions = set(monday.filter(worker=sick).values_list("session_id", flat=True))
     client.force_login(t["leader"])
     response = client.post(
-        reverse("staffing:absence_new"),
+        reverse("desk:absence_new"),
         {"worker": sick.pk, "kind": "sickness", "starts_on": "2026-12-07", "ends_on": "2026-12-07"},
     )
     absence = Absence.objects.get()
-    assert response.url == reverse("staffing:absence_detail", args=[absence.pk])
+    assert response.url == reverse("desk:absence_detail", args=[absence.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("staffing:absence_replan", args=[absence.pk]))
+        client.post(reverse("desk:absence_replan", args=[absence.pk]))
 
     run = SolverRun.objects.get(trigger=SolverRun.Trigger.REPLAN)
     assert run.status == SolverRun.Status.SUCCEEDED, run.error
@@ -168,7 +168,7 @@ def test_replanning_after_sickness_covers_the_sessions_and_asks_for_approval(
         assert session.status == ContactSession.Status.AWAITING_APPROVAL
         assert session.changed_in_replan
         assert sick not in session.workers.all()
-    queue = client.get(reverse("staffing:approvals"))
+    queue = client.get(reverse("desk:approvals"))
     assert {s.pk for _, items, _ in queue.context["days"] for s in items} == sick_sessions
     assert RotaWeek.objects.get().state == RotaWeek.State.PUBLISHED
 
@@ -180,7 +180,7 @@ def test_replanning_with_nothing_uncovered_starts_no_run(client, frozen):
     )
     client.force_login(t["leader"])
 
-    client.post(reverse("staffing:absence_replan", args=[absence.pk]))
+    client.post(reverse("desk:absence_replan", args=[absence.pk]))
 
     assert not SolverRun.objects.exists()
 
@@ -192,7 +192,7 @@ def test_a_worker_asks_for_leave_and_the_leader_approves_it(client):
     t = team()
     client.force_login(t["worker"].user)
     client.post(
-        reverse("staffing:my_leave"),
+        reverse("mywork:my_leave"),
         {"kind": "leave", "starts_on": "2026-12-21", "ends_on": "2026-12-23", "note": "Xmas"},
     )
     absence = Absence.objects.get()
@@ -200,9 +200,9 @@ def test_a_worker_asks_for_leave_and_the_leader_approves_it(client):
     assert absence.worker == t["worker"]
 
     client.force_login(t["leader"])
-    area = client.get(reverse("staffing:area")).content.decode()
+    area = client.get(reverse("desk:area")).content.decode()
     assert "Xmas" in area
-    client.post(reverse("staffing:absence_decide", args=[absence.pk]), {"decision": "approve"})
+    client.post(reverse("desk:absence_decide", args=[absence.pk]), {"decision": "approve"})
 
     absence.refresh_from_db()
     assert absence.status == Absence.Status.APPROVED
@@ -236,7 +236,7 @@ def test_a_leader_cannot_decide_another_areas_leave(client):
     client.force_login(t["leader"])
 
     response = client.post(
-        reverse("staffing:absence_decide", args=[absence.pk]), {"decision": "approve"}
+        reverse("desk:absence_decide", args=[absence.pk]), {"decision": "approve"}
     )
 
     assert response.status_code == 404
@@ -325,7 +325,7 @@ def test_cancelling_through_the_page_with_a_virtual_offer(client):
     t = team()
     session = placed_session(room=t["room"], workers=[t["worker"]], status=BOOKED)
     client.force_login(t["leader"])
-    url = reverse("staffing:session_cancel", args=[session.pk])
+    url = reverse("desk:session_cancel", args=[session.pk])
     assert client.get(url).status_code == 200
 
     response = client.post(
@@ -346,7 +346,7 @@ def test_a_leader_cannot_cancel_another_areas_session(client):
     client.force_login(t["leader"])
 
     response = client.post(
-        reverse("staffing:session_cancel", args=[theirs.pk]),
+        reverse("desk:session_cancel", args=[theirs.pk]),
         {"version": theirs.version, "reason": "other"},
     )
 
@@ -362,7 +362,7 @@ def test_the_cancel_page_turns_away_a_completed_session(client):
     )
     client.force_login(t["leader"])
 
-    response = client.get(reverse("staffing:session_cancel", args=[session.pk]), follow=True)
+    response = client.get(reverse("desk:session_cancel", args=[session.pk]), follow=True)
 
     assert "session stays as it is" in response.content.decode()
     session.refresh_from_db()

@@ -10,8 +10,8 @@ from django.urls import reverse
 from scheduling.models import ContactSession
 from scheduling.services.cancellations import session_cancel
 from staffing.services import worker_calendar_regenerate
+from tests.builders import placed_session, team
 from tests.factories import A_MONDAY
-from tests.staffing.test_approvals import placed_session, team
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def frozen():
 
 
 def feed(client, worker):
-    response = client.get(reverse("staffing:calendar_feed", args=[worker.calendar_token]))
+    response = client.get(reverse("mywork:calendar_feed", args=[worker.calendar_token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     return icalendar.Calendar.from_ical(response.content)
@@ -110,16 +110,16 @@ def test_an_unknown_or_revoked_token_is_not_found(client, frozen):
     old = worker.calendar_token
     client.force_login(worker.user)
 
-    client.post(reverse("staffing:my_calendar"), {"action": "regenerate"})
+    client.post(reverse("mywork:my_calendar"), {"action": "regenerate"})
     worker.refresh_from_db()
     assert worker.calendar_token != old
     assert len(worker.calendar_token) >= 40
     client.logout()
-    assert client.get(reverse("staffing:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("mywork:calendar_feed", args=[old])).status_code == 404
     assert client.get(f"/calendar/{worker.calendar_token}.ics").status_code == 200
 
     client.force_login(worker.user)
-    client.post(reverse("staffing:my_calendar"), {"action": "revoke"})
+    client.post(reverse("mywork:my_calendar"), {"action": "revoke"})
     worker.refresh_from_db()
     assert worker.calendar_token is None
     client.logout()
@@ -132,7 +132,7 @@ def test_the_manage_page_shows_the_feed_address(client, frozen):
     worker = worker_calendar_regenerate(worker=t["worker"])
     client.force_login(worker.user)
 
-    body = client.get(reverse("staffing:my_calendar")).content.decode()
+    body = client.get(reverse("mywork:my_calendar")).content.decode()
 
     assert f"/calendar/{worker.calendar_token}.ics" in body
 

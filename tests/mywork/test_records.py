@@ -16,8 +16,8 @@ from scheduling.services.records import (
     record_is_late,
     session_record_save,
 )
+from tests.builders import placed_session, team
 from tests.factories import A_MONDAY
-from tests.staffing.test_approvals import placed_session, team
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +188,7 @@ def _form(**overrides):
 
 def test_the_worker_saves_a_draft_then_submits_through_the_page(booked, client):
     t, session = booked
-    url = reverse("staffing:my_record", args=[session.pk])
+    url = reverse("mywork:my_record", args=[session.pk])
 
     with time_machine.travel(AFTER_THE_SESSION, tick=False):
         client.force_login(t["worker"].user)  # inside: the session cookie expires in 2 weeks
@@ -208,7 +208,7 @@ def test_a_submitted_record_page_redirects_with_a_message(booked, client):
     with time_machine.travel(AFTER_THE_SESSION, tick=False):
         session_record_save(session=session, author=t["worker"].user, submit=True, **RECORD)
     client.force_login(t["worker"].user)
-    url = reverse("staffing:my_record", args=[session.pk])
+    url = reverse("mywork:my_record", args=[session.pk])
 
     response = client.post(url, {**_form(observations="changed"), "action": "submit"}, follow=True)
 
@@ -218,7 +218,7 @@ def test_a_submitted_record_page_redirects_with_a_message(booked, client):
 
 def test_submit_without_observations_shows_the_error_on_the_form(booked, client):
     t, session = booked
-    url = reverse("staffing:my_record", args=[session.pk])
+    url = reverse("mywork:my_record", args=[session.pk])
 
     with time_machine.travel(AFTER_THE_SESSION, tick=False):
         client.force_login(t["worker"].user)
@@ -238,13 +238,13 @@ def test_the_worker_adds_an_addendum_through_the_page(booked, client):
     client.force_login(t["worker"].user)
 
     response = client.post(
-        reverse("staffing:record_addendum", args=[record.pk]), {"text": "Forgot: gift given."}
+        reverse("mywork:record_addendum", args=[record.pk]), {"text": "Forgot: gift given."}
     )
 
     assert response.status_code == 302
     addendum = SessionRecordAddendum.objects.get()
     assert addendum.author == t["worker"].user
-    detail = client.get(reverse("staffing:my_session", args=[session.pk])).content.decode()
+    detail = client.get(reverse("mywork:my_session", args=[session.pk])).content.decode()
     assert "Forgot: gift given." in detail
 
 
@@ -257,11 +257,9 @@ def test_another_worker_cannot_see_or_write_the_record(booked, client):
         )
     client.force_login(other.user)
 
-    assert client.get(reverse("staffing:my_record", args=[session.pk])).status_code == 404
+    assert client.get(reverse("mywork:my_record", args=[session.pk])).status_code == 404
     assert (
-        client.post(
-            reverse("staffing:record_addendum", args=[record.pk]), {"text": "x"}
-        ).status_code
+        client.post(reverse("mywork:record_addendum", args=[record.pk]), {"text": "x"}).status_code
         == 404
     )
     assert not SessionRecordAddendum.objects.exists()

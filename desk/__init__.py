@@ -1,0 +1,1 @@
+"""The team leader's pages: approvals, the area, absences, cancellations."""

@@ -1,0 +1,1 @@
+"""The contact worker's own pages: sessions, records, calendar, leave."""

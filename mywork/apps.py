@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MyworkConfig(AppConfig):
+    name = "mywork"
+    verbose_name = "Contact worker's own pages"
