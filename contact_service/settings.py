@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "referrals",
     "scheduling",
     "reports",
+    "casework",
     "desk",
     "mywork",
     "contact_service.apps.TrustConfig",

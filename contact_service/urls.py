@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("desk.urls")),
     path("", include("mywork.urls")),
-    path("referrals/", include("referrals.urls")),
+    path("referrals/", include("casework.urls")),
     path("venues/", include("venues.urls")),
     path("reports/", include("reports.urls")),
 ]

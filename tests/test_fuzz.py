@@ -264,7 +264,7 @@ def test_a_malformed_absence_never_errors_and_writes_nothing_unless_accepted(cli
 def test_a_malformed_referral_intake_never_errors_or_half_writes(deputy_client, data):
     with transaction.atomic():
         before = (Referral.objects.count(), Child.objects.count(), ContactPlan.objects.count())
-        response = deputy_client.post(reverse("referrals:intake"), data)
+        response = deputy_client.post(reverse("casework:intake"), data)
         assert response.status_code < 500
         if response.status_code != 302:
             after = (Referral.objects.count(), Child.objects.count(), ContactPlan.objects.count())

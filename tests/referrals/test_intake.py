@@ -251,21 +251,21 @@ def lead_area_of(plan, team_leader):
 def test_a_team_leader_cannot_open_or_change_a_referral_of_another_area(client, team_leader):
     plan = ContactPlanFactory()
 
-    assert client.get(reverse("referrals:detail", args=[plan.referral.pk])).status_code == 404
-    assert client.get(reverse("referrals:plan_change", args=[plan.pk])).status_code == 404
-    response = client.post(reverse("referrals:activate", args=[plan.referral.pk]))
+    assert client.get(reverse("casework:detail", args=[plan.referral.pk])).status_code == 404
+    assert client.get(reverse("casework:plan_change", args=[plan.pk])).status_code == 404
+    response = client.post(reverse("casework:activate", args=[plan.referral.pk]))
     assert response.status_code == 404
     assert plan.referral.pk not in [
-        r.pk for r in client.get(reverse("referrals:list")).context["referrals"]
+        r.pk for r in client.get(reverse("casework:list")).context["referrals"]
     ]
 
 
 def test_a_team_leader_receives_a_referral_through_the_intake_page(client, team_leader):
     area = AreaFactory(team_leader=team_leader)
-    response = client.post(reverse("referrals:intake"), _post_data(area))
+    response = client.post(reverse("casework:intake"), _post_data(area))
     referral = Referral.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("referrals:detail", args=[referral.pk])
+    assert response.url == reverse("casework:detail", args=[referral.pk])
     assert referral.children.get().reference == "C-AMY"
     assert referral.plans.get().slots.get().earliest_start == dt.time(16)
     detail = client.get(response.url)
@@ -293,7 +293,7 @@ def test_the_intake_page_refuses_an_undeliverable_plan_and_says_why(
     area = AreaFactory()
     if overrides.get("plan-venues") == "VENUE":
         overrides["plan-venues"] = str(RoomFactory(venue__area=area).venue.pk)
-    response = client.post(reverse("referrals:intake"), _post_data(area, **overrides))
+    response = client.post(reverse("casework:intake"), _post_data(area, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Referral.objects.count() == 0
@@ -305,21 +305,21 @@ def test_a_school_hours_window_is_allowed_when_agreed_with_school_or_for_a_toddl
     area = AreaFactory()
     daytime = {"slot-0-earliest_start": "10:00", "slot-0-latest_start": "12:00"}
     agreed = _post_data(area, **daytime, **{"plan-agreed_with_school": "on"})
-    assert client.post(reverse("referrals:intake"), agreed).status_code == 302
+    assert client.post(reverse("casework:intake"), agreed).status_code == 302
     assert "agreed" in Referral.objects.get().plans.get().shared_notes
     toddler = _post_data(
         area,
         **daytime,
         **{"child-0-date_of_birth": "2023-01-01", "child-0-reference": "C-TOT"},
     )
-    assert client.post(reverse("referrals:intake"), toddler).status_code == 302
+    assert client.post(reverse("casework:intake"), toddler).status_code == 302
 
 
 def test_an_existing_child_can_be_referred_again_with_a_new_sibling(client, team_leader):
     area = AreaFactory()
     known = ChildFactory(area=area, date_of_birth=dt.date(2022, 1, 1))
     data = _post_data(area, **{"referral-existing_children": [str(known.pk)]})
-    assert client.post(reverse("referrals:intake"), data).status_code == 302
+    assert client.post(reverse("casework:intake"), data).status_code == 302
     referral = Referral.objects.get()
     assert referral.children.count() == 2
     known.refresh_from_db()
@@ -328,7 +328,7 @@ def test_an_existing_child_can_be_referred_again_with_a_new_sibling(client, team
 
 def test_the_intake_page_is_refused_to_a_contact_worker(client):
     client.force_login(UserFactory(groups=["Contact worker"]))
-    assert client.get(reverse("referrals:intake")).status_code == 403
+    assert client.get(reverse("casework:intake")).status_code == 403
 
 
 def test_a_team_leader_accepts_activates_and_ends_a_referral_from_its_page(client, team_leader):
@@ -336,13 +336,13 @@ def test_a_team_leader_accepts_activates_and_ends_a_referral_from_its_page(clien
     lead_area_of(plan, team_leader)
     worker = WorkerFactory()
     referral = plan.referral
-    url = reverse("referrals:accept", args=[referral.pk])
+    url = reverse("casework:accept", args=[referral.pk])
     assert client.get(url).status_code == 405
     client.post(url, {"continuity_workers": [worker.pk]})
-    client.post(reverse("referrals:activate", args=[referral.pk]))
+    client.post(reverse("casework:activate", args=[referral.pk]))
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACTIVE
-    client.post(reverse("referrals:end", args=[referral.pk]), {"last_day": "2026-12-31"})
+    client.post(reverse("casework:end", args=[referral.pk]), {"last_day": "2026-12-31"})
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ENDED
     assert list(plan.continuity_workers.all()) == [worker]
@@ -351,7 +351,7 @@ def test_a_team_leader_accepts_activates_and_ends_a_referral_from_its_page(clien
 def test_a_plan_change_page_starts_the_new_plan_from_the_date_given(client, team_leader):
     plan = ContactPlanFactory()
     lead_area_of(plan, team_leader)
-    url = reverse("referrals:plan_change", args=[plan.pk])
+    url = reverse("casework:plan_change", args=[plan.pk])
     assert client.get(url).status_code == 200
     data = {
         k.replace("referral-", "x-"): v

@@ -184,7 +184,7 @@ def _upload(client, content: bytes, name="mosaic.csv"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
-        reverse("referrals:import"), {"file": SimpleUploadedFile(name, content, "text/csv")}
+        reverse("casework:import"), {"file": SimpleUploadedFile(name, content, "text/csv")}
     )
 
 
@@ -193,7 +193,7 @@ def test_the_upload_page_previews_without_writing_then_imports_on_confirmation(c
     assert response.status_code == 200
     assert b"would be created" in response.content
     assert Child.objects.count() == 0
-    response = client.post(reverse("referrals:import_confirm"), {"mode": "all"})
+    response = client.post(reverse("casework:import_confirm"), {"mode": "all"})
     assert response.status_code == 302
     assert Child.objects.count() == 3
 
@@ -202,17 +202,17 @@ def test_the_upload_page_shows_refused_rows_and_imports_valid_rows_only_when_cho
     response = _upload(client, _file(GOOD[0], BROKEN[4][0]))
     assert b"Row 3" in response.content
     assert b"unknown area" in response.content
-    response = client.post(reverse("referrals:import_confirm"), {"mode": "all"})
+    response = client.post(reverse("casework:import_confirm"), {"mode": "all"})
     assert Child.objects.count() == 0
-    response = client.post(reverse("referrals:import_confirm"), {"mode": "valid_only"})
+    response = client.post(reverse("casework:import_confirm"), {"mode": "valid_only"})
     assert response.status_code == 302
     assert Child.objects.count() == 1
 
 
 def test_the_upload_page_is_refused_to_a_contact_worker(client):
     client.force_login(UserFactory(groups=["Contact worker"]))
-    assert client.get(reverse("referrals:import")).status_code == 403
+    assert client.get(reverse("casework:import")).status_code == 403
 
 
 def test_confirming_needs_a_post(client, deputy):
-    assert client.get(reverse("referrals:import_confirm")).status_code == 405
+    assert client.get(reverse("casework:import_confirm")).status_code == 405

@@ -276,7 +276,7 @@ def test_the_report_is_for_the_deputy_team_leaders_and_managers_only(client, mon
 def test_a_manager_reads_the_report_and_nothing_else(client, month):
     client.force_login(UserFactory(groups=["Manager"]))
     assert client.get(reverse("reports:monthly")).status_code == 200
-    assert client.get(reverse("referrals:list")).status_code == 403
+    assert client.get(reverse("casework:list")).status_code == 403
 
 
 # --- agency sessions and taxis ------------------------------------------------------------

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "referrals"
+app_name = "casework"
 
 urlpatterns = [
     path("", views.referral_list, name="list"),

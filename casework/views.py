@@ -1,4 +1,7 @@
-"""Referral pages: the list, intake, a referral's life, plan changes and the Mosaic import."""
+"""Casework pages: the referral list, intake, a referral's life, plan changes, the Mosaic import.
+
+Ending a referral and changing its plan stop sessions, so these pages sit above scheduling.
+"""
 
 import base64
 
@@ -10,11 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit import history_for
+from referrals import intake
+from referrals.models import ContactPlan, Referral
+from referrals.mosaic import mosaic_import
+from referrals.selectors import referrals_for_user
 from scheduling.models import ContactSession
 from scheduling.services import plan_changes
 
-from . import intake
-from .forms_intake import (
+from .forms import (
     AcceptForm,
     EndForm,
     IntakeForms,
@@ -22,9 +28,6 @@ from .forms_intake import (
     MosaicUploadForm,
     PlanChangeForms,
 )
-from .models import ContactPlan, Referral
-from .mosaic import mosaic_import
-from .selectors import referrals_for_user
 
 SESSION_KEY = "mosaic_import"
 
@@ -48,7 +51,7 @@ def referral_list(request):
     )
     return render(
         request,
-        "referrals/referral_list.html",
+        "casework/referral_list.html",
         {
             "referrals": referrals[:300],
             "status": status,
@@ -75,8 +78,8 @@ def referral_intake(request):
             forms.non_form_errors += error.messages
         else:
             messages.success(request, f"Referral {referral} received.")
-            return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "referrals/intake.html", {"forms": forms})
+            return redirect("casework:detail", pk=referral.pk)
+    return render(request, "casework/intake.html", {"forms": forms})
 
 
 @permission_required("referrals.view_referral", raise_exception=True)
@@ -100,7 +103,7 @@ def referral_detail(request, pk: int):
     )
     return render(
         request,
-        "referrals/referral_detail.html",
+        "casework/referral_detail.html",
         {
             "referral": referral,
             "sessions": sessions,
@@ -139,7 +142,7 @@ def referral_accept(request, pk: int):
             ),
             f"{referral} accepted.",
         )
-    return redirect("referrals:detail", pk=pk)
+    return redirect("casework:detail", pk=pk)
 
 
 @require_POST
@@ -151,7 +154,7 @@ def referral_activate(request, pk: int):
         lambda: intake.referral_activate(referral=referral),
         f"{referral} is active: its sessions are planned each week.",
     )
-    return redirect("referrals:detail", pk=pk)
+    return redirect("casework:detail", pk=pk)
 
 
 @require_POST
@@ -164,7 +167,7 @@ def referral_end(request, pk: int):
         messages.success(request, f"{referral} ended; later sessions are cancelled.")
     else:
         messages.error(request, "Give the last day of contact.")
-    return redirect("referrals:detail", pk=pk)
+    return redirect("casework:detail", pk=pk)
 
 
 @permission_required("referrals.change_contactplan", raise_exception=True)
@@ -188,8 +191,8 @@ def plan_change(request, pk: int):
             _errors_to_messages(request, error)
         else:
             messages.success(request, f"The plan changes from {new_plan.starts_on:%d %b %Y}.")
-            return redirect("referrals:detail", pk=plan.referral_id)
-    return render(request, "referrals/plan_change.html", {"forms": forms, "plan": plan})
+            return redirect("casework:detail", pk=plan.referral_id)
+    return render(request, "casework/plan_change.html", {"forms": forms, "plan": plan})
 
 
 @permission_required("referrals.add_referral", raise_exception=True)
@@ -207,7 +210,7 @@ def mosaic_upload(request):
         }
     return render(
         request,
-        "referrals/mosaic_upload.html",
+        "casework/mosaic_upload.html",
         {
             "form": form,
             "result": result,
@@ -223,14 +226,14 @@ def mosaic_confirm(request):
     form = MosaicConfirmForm(request.POST)
     if not stored or not form.is_valid():
         messages.error(request, "Upload the file again: nothing was waiting to be imported.")
-        return redirect("referrals:import")
+        return redirect("casework:import")
     content = base64.b64decode(stored["content"])
     result = mosaic_import(content=content, valid_only=form.cleaned_data["mode"] == "valid_only")
     if not result.written:
         for line in result.refusal_lines()[:20]:
             messages.error(request, line)
         messages.error(request, f"Nothing imported from {stored['name']}.")
-        return redirect("referrals:import")
+        return redirect("casework:import")
     del request.session[SESSION_KEY]
     counts = result.counts
     messages.success(
@@ -238,4 +241,4 @@ def mosaic_confirm(request):
         f"Imported {stored['name']}: {counts['created']} rows created, {counts['updated']} "
         f"updated, {counts['unchanged']} unchanged, {counts['refused']} refused.",
     )
-    return redirect("referrals:list")
+    return redirect("casework:list")

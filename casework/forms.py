@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 
+from referrals.forms import ContactPlanSlotForm, ContactPlanWithSlotsForm
+from referrals.models import Child, ContactPlan, ContactPlanSlot, Referral
+from referrals.validators import validate_slot_fits_service_hours
 from staffing.models import Worker
-
-from .forms import ContactPlanSlotForm, ContactPlanWithSlotsForm
-from .models import Child, ContactPlan, ContactPlanSlot, Referral
-from .validators import validate_slot_fits_service_hours
 
 SCHOOL_STARTS = dt.time(9, 0)
 SCHOOL_ENDS = dt.time(15, 0)

@@ -1,0 +1,1 @@
+"""Casework pages: referrals from intake to end, their plans, the Mosaic import."""
