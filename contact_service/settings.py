@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "casework",
     "desk",
     "mywork",
+    "demo",
     "contact_service.apps.TrustConfig",
 ]
 

@@ -13,7 +13,6 @@ urlpatterns = [
     path("", include("desk.urls")),
     path("", include("mywork.urls")),
     path("referrals/", include("casework.urls")),
-    path("venues/", include("venues.urls")),
     path("reports/", include("reports.urls")),
 ]
 

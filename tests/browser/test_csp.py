@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from demo.county import DEMO_PASSWORD
 from scheduling import solver
 from scheduling.exchange import week_problem
 from scheduling.services.board import rota_week_publish
@@ -14,7 +15,6 @@ from scheduling.services.planning import week_plan_sessions
 from scheduling.services.solving import rota_apply_solution
 from scheduling.services.weeks import rota_week_get
 from staffing.models import Worker
-from venues.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

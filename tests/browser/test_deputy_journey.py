@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from demo.county import DEMO_PASSWORD
 from scheduling import solver
 from scheduling.exchange import session_key, week_problem
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
-from venues.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

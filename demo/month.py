@@ -16,13 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from referrals.models import ContactPlan, Referral
+from reports.models import AgencySession, TaxiBooking
+from reports.selectors import add_working_days, month_bounds
 from scheduling.models import ContactSession, SessionRecord, SessionWorker, SolverRun
 from scheduling.services.planning import week_plan_sessions
 from scheduling.services.solving import solver_run_create, solver_run_execute
 from scheduling.services.weeks import rota_week_get
-
-from .models import AgencySession, TaxiBooking
-from .selectors import add_working_days, month_bounds
 
 S = ContactSession.Status
 R = ContactSession.CancelReason

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.test import override_settings
 
+from demo.county import DEMO_PASSWORD, demo_county_build, demo_monday
 from referrals.models import Child, ContactPlan, ContactPlanSlot, Referral, SiblingGroup
 from scheduling.models import ContactSession, RotaWeek
 from scheduling.services.planning import week_plan_sessions
 from staffing import roles
 from staffing.models import Skill, Worker
-from venues.demo import DEMO_PASSWORD, demo_county_build, demo_monday
 from venues.models import Area, Room, RoomFeature, TravelTime, Venue
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.history import month_play
+from demo.month import month_play
 from reports.selectors import monthly_report
 
 

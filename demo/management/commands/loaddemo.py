@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from venues.demo import DEMO_PASSWORD, database_has_county, demo_county_build
+from demo.county import DEMO_PASSWORD, database_has_county, demo_county_build
 
 
 class Command(BaseCommand):
