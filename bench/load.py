@@ -95,16 +95,17 @@ def _prepare(args) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from lib.weeks import monday_of
     from scheduling import solver
     from scheduling.exchange import week_problem
     from scheduling.services.board import rota_week_publish
     from scheduling.services.planning import week_plan_sessions
     from scheduling.services.solving import (
         rota_apply_solution,
-        rota_week_get,
         solver_run_create,
         solver_run_execute,
     )
+    from scheduling.services.weeks import rota_week_get
     from staffing.models import Worker
     from venues.models import Area
 
@@ -113,7 +114,7 @@ def _prepare(args) -> dict:
     User = get_user_model()
     deputy = User.objects.get(username="deputy")
     today = timezone.localdate()
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = monday_of(today)
     for week_start in (monday, monday + dt.timedelta(weeks=1)):
         week_plan_sessions(week_start=week_start)
         rota_week = rota_week_get(week_start=week_start)

@@ -14,23 +14,21 @@ import copy
 import datetime
 import json
 import random
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from lib.service_day import clock  # noqa: E402
+from lib.travel import UNLISTED_TRAVEL_MINUTES  # noqa: E402
+from scheduling.solver.model import to_minutes  # noqa: E402
+
 DEFAULT_SOURCE = REPO / ".." / "shared" / "scenarios" / "typical-week.json"
 
 
 def _shift_day(day: str, days: int) -> str:
     return (datetime.date.fromisoformat(day) + datetime.timedelta(days=days)).isoformat()
-
-
-def _minutes(text: str) -> int:
-    h, m = text.split(":")
-    return int(h) * 60 + int(m)
-
-
-def _clock(m: int) -> str:
-    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 def two_weeks(base: dict, seed: int = 1) -> dict:
@@ -54,10 +52,10 @@ def two_weeks(base: dict, seed: int = 1) -> dict:
         t = copy.deepcopy(s)
         t["id"] = f"{s['id']}-w2"
         t["day"] = _shift_day(s["day"], 7)
-        lo, hi = _minutes(s["earliest_start"]), _minutes(s["latest_start"])
+        lo, hi = to_minutes(s["earliest_start"]), to_minutes(s["latest_start"])
         if s.get("preferred_start") and hi > lo:
-            pref = _minutes(s["preferred_start"]) + rng.choice([-15, -5, 0, 0, 5, 15])
-            t["preferred_start"] = _clock(min(hi, max(lo, pref)))
+            pref = to_minutes(s["preferred_start"]) + rng.choice([-15, -5, 0, 0, 5, 15])
+            t["preferred_start"] = clock(min(hi, max(lo, pref)))
         second.append(t)
     d["sessions"] = base["sessions"] + second
     d["pinned"] = []
@@ -97,7 +95,7 @@ def county_x4(base: dict, seed: int = 2, copies: int = 4, workers_dropped: int =
                 for b in vid:
                     if k1 == k2 and (a == b or (a, b) not in given or a > b):
                         continue
-                    base_t = 0 if a == b else given.get((a, b), 60)
+                    base_t = 0 if a == b else given.get((a, b), UNLISTED_TRAVEL_MINUTES)
                     t = base_t if k1 == k2 else base_t + 20 + 15 * (k2 - k1)
                     travel.setdefault(v_of(a, k1), {})[v_of(b, k2)] = t
     d["travel_minutes"] = travel

@@ -97,19 +97,20 @@ def _run(args, database_url: str) -> int:
     from django.urls import reverse
     from django.utils import timezone
 
+    from lib.weeks import monday_of
     from scheduling.models import ContactSession
     from scheduling.services.planning import week_plan_sessions
     from scheduling.services.solving import (
-        rota_week_get,
         solver_run_create,
         solver_run_execute,
     )
+    from scheduling.services.weeks import rota_week_get
 
     began = time.monotonic()
     call_command("migrate", verbosity=0)
     call_command("loaddemo", verbosity=0, stdout=io.StringIO())
     today = timezone.localdate()
-    week_start = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=2)
+    week_start = monday_of(today) + dt.timedelta(weeks=2)
     week_plan_sessions(week_start=week_start)
     rota_week = rota_week_get(week_start=week_start)
     run = solver_run_create(rota_week=rota_week, trigger="command", time_limit=args.solve_seconds)

@@ -3,18 +3,15 @@ import datetime as dt
 from django.shortcuts import render
 from django.utils import timezone
 
+from lib.weeks import monday_of
 from staffing import roles
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def home(request):
     """A landing page with the links each of the user's roles needs first."""
     user = request.user
     names = set(user.groups.values_list("name", flat=True))
-    this_monday = _monday(timezone.localdate())
+    this_monday = monday_of(timezone.localdate())
     # The rota board's URL names belong to another part of the site, so plain paths are built
     # here rather than reversed.
     rota_weeks = []

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from lib.service_day import time_of_day
+from lib.weeks import working_monday
 from referrals.models import Child, ContactPlan, ContactPlanSlot, Referral, SiblingGroup
 from scheduling.services.planning import week_plan_sessions
 from staffing import roles
@@ -219,13 +221,6 @@ class DemoSummary:
     logins: list[tuple[str, str]] = field(default_factory=list)  # (role, username)
 
 
-def demo_monday(today: dt.date) -> dt.date:
-    """The Monday of today's week; at a weekend, the coming Monday."""
-    if today.weekday() >= 5:
-        return today + dt.timedelta(days=7 - today.weekday())
-    return today - dt.timedelta(days=today.weekday())
-
-
 def database_has_county() -> bool:
     return Venue.objects.exists() or Worker.objects.exists() or Child.objects.exists()
 
@@ -239,15 +234,11 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def _clock(minutes: int) -> dt.time:
-    return dt.time(minutes // 60, minutes % 60)
-
-
 class _Builder:
     def __init__(self, *, seed: int, today: dt.date):
         self.rng = random.Random(seed)
         self.today = today
-        self.monday = demo_monday(today)
+        self.monday = working_monday(today)
         self.summary = DemoSummary(today=today, monday=self.monday)
         self.password = make_password(DEMO_PASSWORD)
         self.names = self._name_pool()
@@ -801,9 +792,9 @@ class _Builder:
             slots.append(
                 ContactPlanSlot(
                     weekday=weekday,
-                    earliest_start=_clock(earliest),
-                    latest_start=_clock(latest),
-                    preferred_start=_clock(preferred) if preferred is not None else None,
+                    earliest_start=time_of_day(earliest),
+                    latest_start=time_of_day(latest),
+                    preferred_start=time_of_day(preferred) if preferred is not None else None,
                 )
             )
         return slots

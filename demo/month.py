@@ -15,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from lib.weeks import add_working_days, monday_of
 from referrals.models import ContactPlan, Referral
 from reports.models import AgencySession, TaxiBooking
-from reports.selectors import add_working_days, month_bounds
+from reports.selectors import month_bounds
 from scheduling.models import ContactSession, SessionRecord, SessionWorker, SolverRun
 from scheduling.services.planning import week_plan_sessions
 from scheduling.services.solving import solver_run_create, solver_run_execute
@@ -58,7 +59,7 @@ def month_play(*, month: dt.date, seed: int = 1, time_limit: float = 20) -> Play
     """Generate, solve and play out every week touching `month`; then record the month."""
     first, last = month_bounds(month)
     played = PlayedMonth()
-    monday = first - dt.timedelta(days=first.weekday())
+    monday = monday_of(first)
     while monday <= last:
         week_plan_sessions(week_start=monday)
         run = solver_run_create(

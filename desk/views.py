@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import history_for
+from lib.weeks import monday_of, week_days
 from scheduling.models import ContactSession, SolverRun
 from scheduling.selectors import sessions as session_selectors
 from scheduling.selectors.sessions import sessions_by_day
@@ -158,8 +159,8 @@ def area_glance(request):
     day = parse_date(request.GET.get("day") or "") or today
     span = "week" if request.GET.get("span") == "week" else "day"
     if span == "week":
-        start = day - dt.timedelta(days=day.weekday())
-        end = start + dt.timedelta(days=4)
+        start = monday_of(day)
+        end = week_days(start)[-1]
     else:
         start = end = day
     sessions = list(session_selectors.area_sessions(areas=areas, start=start, end=end))
@@ -230,7 +231,7 @@ def absence_detail(request, pk: int):
     _led_areas(request)
     absence = staff_selectors.absence_for_team_leader(user=request.user, pk=pk)
     uncovered = list(session_selectors.uncovered_sessions(absence=absence))
-    first_monday = absence.starts_on - dt.timedelta(days=absence.starts_on.weekday())
+    first_monday = monday_of(absence.starts_on)
     runs = SolverRun.objects.filter(
         trigger=SolverRun.Trigger.REPLAN,
         rota_week__week_start__gte=first_monday,

@@ -4,11 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from venues.models import SERVICE_CLOSES, SERVICE_OPENS
-
-
-def minutes_of(time: dt.time) -> int:
-    return time.hour * 60 + time.minute
+from lib.service_day import SERVICE_CLOSES, SERVICE_OPENS, minutes_of_day
 
 
 class SiblingGroup(models.Model):
@@ -205,8 +201,8 @@ class ContactPlanSlot(models.Model):
                 f"a session cannot start at {self.earliest_start:%H:%M}."
             )
         if self.latest_start and self.plan_id:
-            ends = minutes_of(self.latest_start) + self.plan.duration_minutes
-            if ends > minutes_of(SERVICE_CLOSES):
+            ends = minutes_of_day(self.latest_start) + self.plan.duration_minutes
+            if ends > minutes_of_day(SERVICE_CLOSES):
                 errors["latest_start"] = (
                     f"A {self.plan.duration_minutes}-minute session starting at "
                     f"{self.latest_start:%H:%M} ends after the service closes at "

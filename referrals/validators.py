@@ -5,11 +5,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
-from venues.models import SERVICE_CLOSES, Room, RoomFeature, Venue
-
-
-def _minutes(time: dt.time) -> int:
-    return time.hour * 60 + time.minute
+from lib.service_day import SERVICE_CLOSES, minutes_of_day
+from venues.models import Room, RoomFeature, Venue
 
 
 def _names(venues: Iterable[Venue]) -> str:
@@ -49,8 +46,8 @@ def validate_slot_fits_service_hours(
     *, latest_start: dt.time, duration_minutes: int, label: str = ""
 ) -> None:
     """A session starting at the latest time of its window must still end by closing time."""
-    ends = _minutes(latest_start) + duration_minutes
-    if ends > _minutes(SERVICE_CLOSES):
+    ends = minutes_of_day(latest_start) + duration_minutes
+    if ends > minutes_of_day(SERVICE_CLOSES):
         where = f" ({label})" if label else ""
         raise ValidationError(
             f"A {duration_minutes}-minute session starting at {latest_start:%H:%M}{where} ends "

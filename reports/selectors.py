@@ -22,19 +22,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from lib.weeks import working_days_between
 from referrals.models import Child, Referral
 from scheduling.models import ContactSession, SessionWorker
+from scheduling.services.records import record_due_on, record_is_late
 from staffing.models import Worker
 from venues.models import Area, Room, TravelTime
 
 from .models import AgencySession, MileageRate, TaxiBooking
 
 BAND = (978, 1290)  # sessions a month in the service's last annual report
-UNKNOWN_TRAVEL_MINUTES = 60
 HOURS = list(range(8, 19))  # 08:00 to 18:00 rows of the heat map
 CANCELLED_BY = {
     ContactSession.CancelReason.CHILD_ILL: "Child or carer",
@@ -61,18 +62,6 @@ def months_back(month: dt.date, count: int) -> list[dt.date]:
     while len(firsts) < count:
         firsts.append((firsts[-1] - dt.timedelta(days=1)).replace(day=1))
     return firsts[::-1]
-
-
-def working_days(first: dt.date, last: dt.date) -> int:
-    return sum(1 for n in range((last - first).days + 1) if (first + dt.timedelta(n)).weekday() < 5)
-
-
-def add_working_days(day: dt.date, count: int) -> dt.date:
-    while count:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
 
 
 def share(part: int, whole: int) -> float | None:
@@ -110,6 +99,7 @@ class MonthlyReport:
 def _month_sessions(first: dt.date, last: dt.date) -> list[ContactSession]:
     return list(
         ContactSession.objects.filter(day__gte=first, day__lte=last)
+        .with_area()
         .select_related("plan__referral", "room__venue", "record")
         .prefetch_related(
             Prefetch(
@@ -123,27 +113,9 @@ def _month_sessions(first: dt.date, last: dt.date) -> list[ContactSession]:
     )
 
 
-def _session_areas(session: ContactSession) -> set[int]:
-    return {child.area_id for child in session.plan.referral.children.all()}
-
-
-def _travel_lookup() -> dict[tuple[int, int], int]:
-    pairs = {}
-    for from_id, to_id, minutes in TravelTime.objects.values_list(
-        "from_venue_id", "to_venue_id", "minutes"
-    ):
-        pairs[(from_id, to_id)] = minutes
-        pairs[(to_id, from_id)] = minutes
-    return pairs
-
-
-def _leg(pairs, a: int, b: int) -> int:
-    return 0 if a == b else pairs.get((a, b), UNKNOWN_TRAVEL_MINUTES)
-
-
 def _travel(sessions: list[ContactSession], area: Area | None) -> tuple[int, int, Table]:
     """Travel minutes of each worker (of the area), and minutes spent driving children."""
-    pairs = _travel_lookup()
+    travel = TravelTime.objects.table()
     days: dict[tuple[Worker, dt.date], list[ContactSession]] = defaultdict(list)
     transport_minutes = 0
     for session in sessions:
@@ -159,11 +131,7 @@ def _travel(sessions: list[ContactSession], area: Area | None) -> tuple[int, int
     by_worker: Counter = Counter()
     for (worker, _day), day_sessions in days.items():
         venues = [s.room.venue_id for s in sorted(day_sessions, key=lambda s: s.starts_at)]
-        minutes = sum(_leg(pairs, a, b) for a, b in zip(venues, venues[1:], strict=False))
-        if worker.base_venue_id:
-            minutes += _leg(pairs, worker.base_venue_id, venues[0])
-            minutes += _leg(pairs, venues[-1], worker.base_venue_id)
-        by_worker[worker] += minutes
+        by_worker[worker] += travel.route(venues, base=worker.base_venue_id)
     table = Table(
         "Travel by worker",
         ["Worker", "Kind", "Travel minutes"],
@@ -204,14 +172,6 @@ def _heat_map(sessions: list[ContactSession], rooms_by_venue: dict, days: int) -
         ["Venue", *[f"{h:02d}:00" for h in HOURS], "All day"],
         rows,
     )
-
-
-def _is_late(session: ContactSession, today: dt.date) -> tuple[bool, dt.date]:
-    deadline = add_working_days(session.day, 2)
-    record = getattr(session, "record", None)
-    if record is not None and record.submitted_at:
-        return timezone.localdate(record.submitted_at) > deadline, deadline
-    return today > deadline, deadline
 
 
 def _supervision(today: dt.date) -> Table:
@@ -268,7 +228,7 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
     first, last = month_bounds(month)
     report = MonthlyReport(month=first, area=area, today=today)
     every = _month_sessions(first, last)
-    sessions = [s for s in every if area is None or area.pk in _session_areas(s)]
+    sessions = [s for s in every if area is None or s.area_id == area.pk]
     status = ContactSession.Status
 
     planned = len(sessions)
@@ -292,8 +252,7 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
         for s in with_list
         if {w.worker_id for w in s.staffing.all()} & {w.pk for w in s.plan.continuity_workers.all()}
     ]
-    held_records = [(s, *_is_late(s, today)) for s in held]
-    late = [(s, deadline) for s, is_late, deadline in held_records if is_late]
+    late = [(s, record_due_on(s)) for s in held if record_is_late(s, today=today)]
 
     agency = AgencySession.objects.filter(held_on__gte=first, held_on__lte=last)
     taxis = TaxiBooking.objects.filter(day__gte=first, day__lte=last)
@@ -352,7 +311,7 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
         "agency_minutes": agency_totals["minutes"] or 0,
         "agency_cost": _money(agency_totals["cost"]),
         "held_with_agency": len(held) + agency_totals["n"],
-        "working_days": working_days(first, last),
+        "working_days": working_days_between(first, last),
     }
     f = report.figures
 
@@ -460,8 +419,7 @@ def _trend(month: dt.date, area: Area | None) -> Table:
     )
     agency = AgencySession.objects.filter(held_on__gte=start, held_on__lte=end)
     if area is not None:
-        in_area = Child.objects.filter(referrals=OuterRef("plan__referral"), area=area)
-        sessions = sessions.filter(Exists(in_area))
+        sessions = sessions.with_area().filter(area_id=area.pk)
         agency = agency.filter(child__area=area)
     held = _count_by_month(sessions, "day")
     by_agency = _count_by_month(agency, "held_on")

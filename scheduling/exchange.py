@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from lib.service_day import GRID_MINUTES, clock, minutes_of_day
 from referrals.models import Child, ContactPlan
 from scheduling import solver
 from scheduling.models import ContactSession, RotaWeek, SessionWorker
@@ -26,14 +27,6 @@ SESSION_ID = re.compile(r"\bs(\d+)\b")
 
 def session_key(pk: int) -> str:
     return f"s{pk}"
-
-
-def clock(value: dt.time | dt.datetime) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
-
-
-def minutes(value: dt.time) -> int:
-    return value.hour * 60 + value.minute
 
 
 @dataclass
@@ -212,7 +205,7 @@ def _assignment_of(session: ContactSession) -> solver.Assignment | None:
     start = timezone.localtime(session.starts_at)
     return solver.Assignment(
         session=session_key(session.pk),
-        start=start.hour * 60 + start.minute,
+        start=minutes_of_day(start),
         room=session.room.slug if session.room else None,
         workers=tuple(sorted(sw.worker.code for sw in session.staffing.all())),
     )
@@ -237,7 +230,7 @@ def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> W
         "format": "contact-rota-scenario/1",
         "name": f"week-{rota_week.week_start.isoformat()}",
         "days": [d.isoformat() for d in days],
-        "granularity_minutes": 5,
+        "granularity_minutes": GRID_MINUTES,
         "room_turnaround_minutes": settings.ROOM_TURNAROUND_MINUTES,
         "venues": venues,
         "travel_minutes": _travel_dict(),

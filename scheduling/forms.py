@@ -5,21 +5,17 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from lib.service_day import clock, grid_starts, minutes_of_day
 from scheduling.models import ContactSession
 from staffing.models import Worker
 from venues.models import Room
 
-GRID_MINUTES = 5
-
 
 def _start_choices(session: ContactSession) -> list[tuple[str, str]]:
-    first = session.earliest_start.hour * 60 + session.earliest_start.minute
-    last = session.latest_start.hour * 60 + session.latest_start.minute
-    first += -first % GRID_MINUTES
-    return [
-        (f"{m // 60:02d}:{m % 60:02d}", f"{m // 60:02d}:{m % 60:02d}")
-        for m in range(first, last + 1, GRID_MINUTES)
-    ]
+    starts = grid_starts(
+        minutes_of_day(session.earliest_start), minutes_of_day(session.latest_start)
+    )
+    return [(clock(start), clock(start)) for start in starts]
 
 
 class RoomChoiceField(forms.ModelChoiceField):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from lib.weeks import monday_of
 from scheduling.models import RotaWeek, SolverRun
 from scheduling.services.plan_changes import referrals_end_expired
 from scheduling.services.solving import solver_run_execute, solver_run_start
@@ -34,7 +35,7 @@ def solve_weeks_ahead(weeks_ahead: int = 2) -> str:
     from scheduling.services.planning import week_plan_sessions
 
     today = timezone.localdate()
-    monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks_ahead)
+    monday = monday_of(today) + dt.timedelta(weeks=weeks_ahead)
     rota_week = rota_week_get(week_start=monday)
     if rota_week.state == RotaWeek.State.PUBLISHED:
         return f"{rota_week} is already published; left as it is."

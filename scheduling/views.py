@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import history_for
+from lib.weeks import is_monday, monday_of
 from scheduling.forms import PinForm, SessionMoveForm
 from scheduling.models import ContactSession, RotaWeek, SolverRun
 from scheduling.selectors import board as selectors
@@ -33,7 +34,7 @@ def _monday(value: str) -> dt.date:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise Http404("Not a date.") from None
-    if day.weekday() != 0:
+    if not is_monday(day):
         raise Http404("A rota week starts on a Monday.")
     return day
 
@@ -130,7 +131,7 @@ def _refused(request, error: ValidationError) -> None:
 def rota_current(request):
     """The week the deputy plans: two weeks ahead."""
     today = timezone.localdate()
-    monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=2)
+    monday = monday_of(today) + dt.timedelta(weeks=2)
     return redirect(_board_url(monday))
 
 

@@ -1,11 +1,9 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-SERVICE_OPENS = dt.time(8, 30)
-SERVICE_CLOSES = dt.time(19, 0)
+from lib.service_day import SERVICE_CLOSES, SERVICE_OPENS
+from lib.travel import TravelTimes
 
 
 class Area(models.Model):
@@ -132,12 +130,20 @@ class RoomClosure(models.Model):
             raise ValidationError({"ends_at": "The closure ends before it starts."})
 
 
+class TravelTimeQuerySet(models.QuerySet):
+    def table(self) -> TravelTimes:
+        """The driving times keyed by venue id, both ways, with the one default for a gap."""
+        return TravelTimes(self.values_list("from_venue_id", "to_venue_id", "minutes"))
+
+
 class TravelTime(models.Model):
     """Driving minutes between two venues; one row serves both directions."""
 
     from_venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="+")
     to_venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="+")
     minutes = models.PositiveSmallIntegerField()
+
+    objects = TravelTimeQuerySet.as_manager()
 
     class Meta:
         ordering = ["from_venue__name", "to_venue__name"]

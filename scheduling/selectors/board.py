@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from lib.service_day import SERVICE_CLOSES, SERVICE_OPENS, minutes_of_day
 from referrals.models import Referral
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
-from scheduling.solver.model import UNLISTED_TRAVEL_MINUTES
 from staffing.models import Worker
 from venues.models import Area, Room, TravelTime
 
-DAY_OPENS = 8 * 60 + 30  # the service's day on the by-venue timeline: 08:30 ...
-DAY_CLOSES = 19 * 60  # ... to 19:00
+# The by-venue timeline spans the service's day.
+DAY_OPENS = minutes_of_day(SERVICE_OPENS)
+DAY_CLOSES = minutes_of_day(SERVICE_CLOSES)
 DAY_SPAN = DAY_CLOSES - DAY_OPENS
 MODE_LABELS = dict(ContactSession._meta.get_field("mode").choices)
 STATUS_LABELS = dict(ContactSession.Status.choices)
@@ -57,10 +58,10 @@ class Card:
     room: str
     venue_id: int | None
     venue: str
+    area_id: int | None  # ContactSession.objects.with_area()
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     children: str = ""
-    child_areas: set[int] = field(default_factory=set)
     staff: list[Staff] = field(default_factory=list)
     left: float = 0.0  # percent of the by-venue day, for placed sessions
     width: float = 0.0
@@ -153,7 +154,8 @@ def week_cards(*, rota_week: RotaWeek) -> list[Card]:
     """The week's sessions (cancelled ones aside) as cards, in three queries."""
     rows = (
         ContactSession.objects.filter(rota_week_id=rota_week.pk)
-        .exclude(status=ContactSession.Status.CANCELLED)
+        .not_cancelled()
+        .with_area()
         .order_by("day", "starts_at", "pk")
         .values_list(
             "pk",
@@ -174,6 +176,7 @@ def week_cards(*, rota_week: RotaWeek) -> list[Card]:
             "room__name",
             "room__venue_id",
             "room__venue__name",
+            "area_id",
             "starts_at",
             "ends_at",
         )
@@ -184,8 +187,7 @@ def week_cards(*, rota_week: RotaWeek) -> list[Card]:
         card.room, card.venue = card.room or "", card.venue or ""
         if starts_at is not None:
             card.start, card.end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-            first = card.start.hour * 60 + card.start.minute
-            last = card.end.hour * 60 + card.end.minute
+            first, last = minutes_of_day(card.start), minutes_of_day(card.end)
             card.left = round(100 * max(first - DAY_OPENS, 0) / DAY_SPAN, 3)
             card.width = round(
                 100 * max(min(last, DAY_CLOSES) - max(first, DAY_OPENS), 5) / DAY_SPAN, 3
@@ -210,33 +212,16 @@ def week_cards(*, rota_week: RotaWeek) -> list[Card]:
     children = (
         Referral.children.through.objects.filter(referral_id__in=list(by_referral))
         .order_by("child__first_name", "child__reference")
-        .values_list("referral_id", "child__first_name", "child__reference", "child__area_id")
+        .values_list("referral_id", "child__first_name", "child__reference")
     )
     names = defaultdict(list)
-    for referral_id, first_name, reference, area_id in children:
+    for referral_id, first_name, reference in children:
         names[referral_id].append(first_name or reference)
-        for card in by_referral[referral_id]:
-            card.child_areas.add(area_id)
     for referral_id, group in by_referral.items():
         label = ", ".join(names[referral_id]) or group[0].reference
         for card in group:
             card.children = label
     return list(cards.values())
-
-
-def _travel_lookup() -> dict[tuple[int, int], int]:
-    travel = {}
-    for from_id, to_id, minutes in TravelTime.objects.values_list(
-        "from_venue_id", "to_venue_id", "minutes"
-    ):
-        travel[(from_id, to_id)] = travel[(to_id, from_id)] = minutes
-    return travel
-
-
-def _leg(travel: dict, a: int | None, b: int | None) -> int:
-    if a is None or b is None or a == b:
-        return 0
-    return travel.get((a, b), UNLISTED_TRAVEL_MINUTES)
 
 
 def rota_board(
@@ -254,7 +239,7 @@ def rota_board(
     )
     cards = week_cards(rota_week=rota_week) if rota_week.pk else []
 
-    unplaced = [c for c in cards if c.start is None and (area is None or area.pk in c.child_areas)]
+    unplaced = [c for c in cards if c.start is None and (area is None or c.area_id == area.pk)]
     placed = [c for c in cards if c.start is not None]
 
     worker_groups: list[tuple[Area, list[WorkerRow]]] = []
@@ -285,7 +270,7 @@ def rota_board(
             workers = workers.filter(area=area)
         if worker_kind:
             workers = workers.filter(kind=worker_kind)
-        travel = _travel_lookup()
+        travel = TravelTime.objects.table()
         rows: dict[int, WorkerRow] = {}
         groups: dict[int, list[WorkerRow]] = defaultdict(list)
         group_areas: dict[int, Area] = {}
@@ -308,12 +293,7 @@ def rota_board(
             base = row.worker.base_venue_id
             for day_cards in row.days:
                 route = [c.venue_id for c in day_cards if c.venue_id]
-                if not route:
-                    continue
-                legs = sum(_leg(travel, a, b) for a, b in zip(route, route[1:], strict=False))
-                if base:
-                    legs += _leg(travel, base, route[0]) + _leg(travel, route[-1], base)
-                row.travel_minutes += legs
+                row.travel_minutes += travel.route(route, base=base)
         worker_groups = [(group_areas[area_id], group) for area_id, group in groups.items()]
 
     counts = {

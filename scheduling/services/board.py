@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit import log_bulk_changes
+from lib.service_day import minutes_of_day
 from scheduling import solver
 from scheduling.exchange import SESSION_ID, session_key, week_problem
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
@@ -158,7 +159,7 @@ def session_move(*, session: ContactSession, start: dt.time, room, workers, by) 
     workers = list(workers)
     key = session_key(locked.pk)
     problem = week_problem(rota_week=locked.rota_week, release_invalid_pins=False)
-    minute = start.hour * 60 + start.minute
+    minute = minutes_of_day(start)
     codes = tuple(sorted(w.code for w in workers))
     moved = solver.Assignment(
         session=key, start=minute, room=room.slug if room else None, workers=codes

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from lib.weeks import monday_of
 from referrals.models import ContactPlan
 from referrals.selectors import contact_plans_in_force
 from scheduling.models import ContactSession, RotaWeek
@@ -34,9 +35,7 @@ class PlanWeekResult:
 
 def weeks_between(first: dt.date, second: dt.date) -> int:
     """Whole weeks from the Monday of `first`'s week to the Monday of `second`'s week."""
-    first_monday = first - dt.timedelta(days=first.weekday())
-    second_monday = second - dt.timedelta(days=second.weekday())
-    return (second_monday - first_monday).days // 7
+    return (monday_of(second) - monday_of(first)).days // 7
 
 
 def plan_meets_in_week(plan: ContactPlan, week_start: dt.date) -> bool:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lib.weeks import add_working_days
 from scheduling.models import ContactSession, SessionRecord, SessionRecordAddendum
 
 WORKING_DAYS_TO_SUBMIT = 2
@@ -16,15 +17,6 @@ NOT_ATTENDED = (SessionRecord.Attendance.PARENT_DNA, SessionRecord.Attendance.CH
 
 class RecordSubmittedError(PermissionDenied):
     """A submitted record is never changed."""
-
-
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday to Friday) after `day`."""
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 def record_due_on(session: ContactSession) -> dt.date:

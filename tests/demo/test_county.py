@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.test import override_settings
 
-from demo.county import DEMO_PASSWORD, demo_county_build, demo_monday
+from demo.county import DEMO_PASSWORD, demo_county_build
+from lib.weeks import working_monday
 from referrals.models import Child, ContactPlan, ContactPlanSlot, Referral, SiblingGroup
 from scheduling.models import ContactSession, RotaWeek
 from scheduling.services.planning import week_plan_sessions
@@ -248,9 +249,9 @@ def _wipe():
 
 
 def test_the_demo_weeks_start_on_this_weeks_monday_or_the_next_at_a_weekend():
-    assert demo_monday(TODAY) == MONDAY
-    assert demo_monday(MONDAY) == MONDAY
-    assert demo_monday(dt.date(2026, 12, 5)) == dt.date(2026, 12, 7)  # a Saturday
+    assert working_monday(TODAY) == MONDAY
+    assert working_monday(MONDAY) == MONDAY
+    assert working_monday(dt.date(2026, 12, 5)) == dt.date(2026, 12, 7)  # a Saturday
 
 
 def test_the_command_loads_the_county_and_prints_the_figures_and_logins():

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.weeks import add_working_days, monday_of
 from referrals.models import Referral
 from reports.models import AgencySession, TaxiBooking
-from reports.selectors import add_working_days, monthly_report, supervision_interval_weeks
+from reports.selectors import monthly_report, supervision_interval_weeks
 from scheduling.models import ContactSession, SessionRecord
 from staffing.models import Worker
 from tests.factories import (
@@ -39,10 +40,6 @@ S = ContactSession.Status
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 class Month:
@@ -86,7 +83,7 @@ class Month:
         def session(plan, day, status, hour=None, room=None, workers=(), record=None, **kw):
             s = ContactSessionFactory(
                 plan=plan,
-                rota_week=RotaWeekFactory(week_start=_monday(day)),
+                rota_week=RotaWeekFactory(week_start=monday_of(day)),
                 day=day,
                 status=status,
                 starts_at=_at(day, hour) if hour is not None else None,
@@ -209,7 +206,7 @@ def test_the_report_reads_with_a_fixed_number_of_queries(month):
         plan = ContactPlanFactory(slots=[], continuity_workers=[month.w1])
         s = ContactSessionFactory(
             plan=plan,
-            rota_week=RotaWeekFactory(week_start=_monday(day)),
+            rota_week=RotaWeekFactory(week_start=monday_of(day)),
             day=day,
             status=S.COMPLETED,
             starts_at=_at(day, 9 + n),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lib.weeks import is_monday
 from scheduling.exchange import week_problem
 from scheduling.models import RotaWeek
 from scheduling.solver import solution_to_dict
@@ -14,7 +15,7 @@ def parse_monday(text: str) -> dt.date:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"{text!r} is not a date (YYYY-MM-DD)", returncode=2) from None
-    if day.weekday() != 0:
+    if not is_monday(day):
         raise CommandError(f"{day:%A %d %B %Y} is not a Monday", returncode=2)
     return day
 
