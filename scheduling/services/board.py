@@ -178,7 +178,7 @@ def session_move(*, session: ContactSession, start: dt.time, room, workers, by) 
     # Rule 10 would only say this session is no longer where it was pinned: that is the move.
     clashes = [
         v
-        for v in report.violations
+        for v in map(str, report.violations)
         if _involves(v, key, set(codes)) and not (v.startswith("rule 10:") and f" {key} " in v)
     ]
     if clashes:
