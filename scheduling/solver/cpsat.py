@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from .check import Span, check
+from .check import Report, Span, check
 from .greedy import Greedy, change_stats, check_pins, sanitize
 from .model import Assignment, Scenario, Session, Solution, Unassigned
 from .rota import (
@@ -652,82 +652,174 @@ def solve(
     The returned rota is always valid: a day model's answer replaces the incumbent (greedy)
     only when the whole rota stays valid and is no worse.
     """
-    from .explain import explain_with_rota
-
-    t0 = time.monotonic()
-    scn = scenario
-    check_pins(scn)
-    last_report = [0.0]
-
-    def notify(info: dict, force: bool = False) -> None:
-        if progress is None:
-            return
-        now = time.monotonic()
-        if force or now - last_report[0] >= 0.25:
-            last_report[0] = now
-            progress(info)
-
+    started = time.monotonic()
+    check_pins(scenario)
+    notify = _Throttled(progress)
     notify({"stage": "greedy", "fraction": 0.0, "objective": None, "bound": None}, True)
-    start_sol = Greedy(scn).run(previous)
-    greedy_seconds = time.monotonic() - t0
-    incumbent = {a.session: a for a in start_sol.assignments}
-    prev_keys = None
-    prev_map = None
-    if previous is not None:
-        prev_map = {s.id: None for s in scn.sessions}
-        prev_map.update({a.session: a for a in previous.assignments if a.session in prev_map})
-        prev_keys = {sid: _key(a) for sid, a in prev_map.items()}
-    report, current = _objective(scn, incumbent, prev_keys)
+    greedy_rota = Greedy(scenario).run(previous)
+    greedy_seconds = time.monotonic() - started
+    incumbent = {a.session: a for a in greedy_rota.assignments}
+    prev_map, prev_keys = _previous_maps(scenario, previous)
+    report, current = _objective(scenario, incumbent, prev_keys)
     greedy_objective = report.objective
     notify({"stage": "greedy", "fraction": 0.05, "objective": current, "bound": None}, True)
 
-    days = sorted({s.day for s in scn.sessions})
-    counts = {d: sum(1 for s in scn.sessions if s.day == d) for d in days}
-    total = sum(counts.values()) or 1
-    if deterministic:  # the same budgets whatever the machine's speed
-        budget = max(0.5, time_limit * 0.6)
-    else:
-        budget = max(0.5, time_limit * 0.92 - greedy_seconds - 0.5)
-    day_results: list[DayResult] = []
-    all_optimal = True
-    done = 0
-    for day in days:
-        elapsed = time.monotonic() - t0
-        if deterministic:
-            day_budget = budget * counts[day] / total
+    days = _DaySolves(
+        scenario,
+        time_limit=time_limit,
+        seed=seed,
+        deterministic=deterministic,
+        max_workers=max_workers,
+        prev_map=prev_map,
+        prev_keys=prev_keys,
+        notify=notify,
+        started=started,
+    )
+    incumbent = days.run(incumbent, current, greedy_seconds)
+    solution, final = _valid_solution(scenario, incumbent)
+    solution.stats = _solve_stats(final, days, greedy_objective, greedy_seconds)
+    if previous is not None:
+        solution.stats.update(change_stats(previous, solution))
+    notify(
+        {
+            "stage": "done",
+            "fraction": 1.0,
+            "objective": final.objective,
+            "bound": solution.stats["bound"],
+        },
+        True,
+    )
+    return solution
+
+
+class _Throttled:
+    """Progress reports at most every 0.25 s unless forced; nothing without a callback."""
+
+    def __init__(self, progress: Callable[[dict], None] | None):
+        self.progress = progress
+        self.last = 0.0
+
+    def __call__(self, info: dict, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= 0.25:
+            self.last = now
+            self.progress(info)
+
+    @property
+    def callback(self) -> _Throttled | None:
+        return self if self.progress is not None else None
+
+
+def _previous_maps(
+    scenario: Scenario, previous: Solution | None
+) -> tuple[dict | None, dict | None]:
+    """Each session's previous assignment (None if it had none), and the key of each."""
+    if previous is None:
+        return None, None
+    prev_map = {s.id: None for s in scenario.sessions}
+    prev_map.update({a.session: a for a in previous.assignments if a.session in prev_map})
+    prev_keys = {sid: _key(a) for sid, a in prev_map.items()}
+    return prev_map, prev_keys
+
+
+class _DaySolves:
+    """The CP-SAT stage of solve, day after day, each on the time its share of sessions earns."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+        max_workers: int | None,
+        prev_map: dict | None,
+        prev_keys: dict | None,
+        notify: _Throttled,
+        started: float,
+    ):
+        self.scenario, self.time_limit, self.seed = scenario, time_limit, seed
+        self.deterministic, self.max_workers, self.started = deterministic, max_workers, started
+        self.prev_map, self.prev_keys, self.notify = prev_map, prev_keys, notify
+        self.results: list[DayResult] = []
+        self.all_optimal = True
+
+    def run(
+        self, incumbent: dict[str, Assignment], current: float, greedy_seconds: float
+    ) -> dict[str, Assignment]:
+        """The incumbent rota after every day had its turn."""
+        sessions = self.scenario.sessions
+        days = sorted({s.day for s in sessions})
+        counts = {d: sum(1 for s in sessions if s.day == d) for d in days}
+        total = sum(counts.values()) or 1
+        if self.deterministic:  # the same budgets whatever the machine's speed
+            budget = max(0.5, self.time_limit * 0.6)
         else:
-            remaining = time_limit * 0.92 - elapsed - 0.3
-            left = sum(counts[d] for d in days[days.index(day) :])
-            day_budget = remaining * counts[day] / left
-        if day_budget < 0.2:
-            all_optimal = False
-            day_results.append(DayResult(day, {}, [], None, False))
-            continue
-        usage = _usage_by_day(scn, incumbent)
+            budget = max(0.5, self.time_limit * 0.92 - greedy_seconds - 0.5)
+        done = 0
+        for day in days:
+            if self.deterministic:
+                day_budget = budget * counts[day] / total
+            else:
+                remaining = self.time_limit * 0.92 - (time.monotonic() - self.started) - 0.3
+                left = sum(counts[d] for d in days[days.index(day) :])
+                day_budget = remaining * counts[day] / left
+            if day_budget < 0.2:
+                self.all_optimal = False
+                self.results.append(DayResult(day, {}, [], None, False))
+                continue
+            share = counts[day] / total
+            result = self._solve(day, incumbent, counts[day], day_budget, done / total, share)
+            self.results.append(result)
+            self.all_optimal = self.all_optimal and result.coverage_optimal
+            if result.assignments is not None:
+                incumbent, current = self._accept(day, incumbent, current, result)
+            done += counts[day]
+            self.notify(
+                {"stage": "cost", "day": day, "fraction": done / total, "objective": current},
+                True,
+            )
+        return incumbent
+
+    def _solve(
+        self,
+        day: str,
+        incumbent: dict[str, Assignment],
+        n_day: int,
+        seconds: float,
+        fraction0: float,
+        share: float,
+    ) -> DayResult:
+        """The day's result, on the contract minutes the other days leave each worker."""
+        scenario = self.scenario
+        usage = _usage_by_day(scenario, incumbent)
         caps = {}
-        for w in scn.workers:
+        for w in scenario.workers:
             other = sum(v for (wid, d), v in usage.items() if wid == w.id and d != day)
             caps[w.id] = w.contract_minutes - other
-        n_day = counts[day]
-        limit = max_workers if max_workers is not None else _auto_max_workers(scn, n_day)
+        limit = self.max_workers
+        if limit is None:
+            limit = _auto_max_workers(scenario, n_day)
         try:
-            res = _solve_day(
-                scn,
+            return _solve_day(
+                scenario,
                 day,
                 incumbent,
                 caps,
-                prev_map,
+                self.prev_map,
                 limit,
-                day_budget,
-                seed,
-                deterministic,
-                notify if progress is not None else None,
-                done / total,
-                counts[day] / total,
+                seconds,
+                self.seed,
+                self.deterministic,
+                self.notify.callback,
+                fraction0,
+                share,
             )
         except Exception as error:  # noqa: BLE001 - the greedy rota of the day stands
-            res = DayResult(day, None)
-            res.stages.append(
+            result = DayResult(day, None)
+            result.stages.append(
                 {
                     "name": "error",
                     "objective": None,
@@ -736,96 +828,123 @@ def solve(
                     "wall_seconds": 0.0,
                 }
             )
-        day_results.append(res)
-        all_optimal = all_optimal and res.coverage_optimal
-        if res.assignments is not None:
-            candidate = {k: v for k, v in incumbent.items() if scn.session_by_id[k].day != day}
-            candidate.update(res.assignments)
-            cand_report, value = _objective(scn, candidate, prev_keys)
-            if cand_report.valid and value <= current + 1e-6:
-                incumbent, current = candidate, value
-            else:
-                res.stages.append(
-                    {
-                        "name": "accept",
-                        "status": "REJECTED" if not cand_report.valid else "WORSE",
-                        "objective": value,
-                        "bound": None,
-                        "wall_seconds": 0.0,
-                    }
-                )
-        done += counts[day]
-        notify(
-            {"stage": "cost", "day": day, "fraction": done / total, "objective": current},
-            True,
-        )
+            return result
 
-    rota = Rota(scn)
-    for a in incumbent.values():
+    def _accept(
+        self, day: str, incumbent: dict[str, Assignment], current: float, result: DayResult
+    ) -> tuple[dict[str, Assignment], float]:
+        """The rota with the day's answer if it stays valid and no worse, else the incumbent."""
+        scenario = self.scenario
+        candidate = {k: v for k, v in incumbent.items() if scenario.session_by_id[k].day != day}
+        candidate.update(result.assignments)
+        candidate_report, value = _objective(scenario, candidate, self.prev_keys)
+        if candidate_report.valid and value <= current + 1e-6:
+            return candidate, value
+        result.stages.append(
+            {
+                "name": "accept",
+                "status": "REJECTED" if not candidate_report.valid else "WORSE",
+                "objective": value,
+                "bound": None,
+                "wall_seconds": 0.0,
+            }
+        )
+        return incumbent, current
+
+
+def _rota_of(scenario: Scenario, assignments) -> Rota:
+    rota = Rota(scenario)
+    for a in assignments:
         rota.add(a)
-    sol = Solution(
-        scn.name,
-        [incumbent[s.id] for s in scn.sessions if s.id in incumbent],
+    return rota
+
+
+def _valid_solution(
+    scenario: Scenario, incumbent: dict[str, Assignment]
+) -> tuple[Solution, Report]:
+    """The incumbent as a solution with reasons for what is left out, and its check."""
+    from .explain import explain_with_rota
+
+    rota = _rota_of(scenario, incumbent.values())
+    solution = Solution(
+        scenario.name,
+        [incumbent[s.id] for s in scenario.sessions if s.id in incumbent],
         [
-            Unassigned(s.id, explain_with_rota(scn, s.id, rota))
-            for s in scn.sessions
+            Unassigned(s.id, explain_with_rota(scenario, s.id, rota))
+            for s in scenario.sessions
             if s.id not in incumbent
         ],
     )
-    final = check(scn, sol)
+    final = check(scenario, solution)
     if not final.valid:  # never expected: drop what does not fit rather than return it
-        kept = sanitize(scn, sol.assignments)
-        rota = Rota(scn)
-        for a in kept:
-            rota.add(a)
-        sol = Solution(
-            scn.name,
+        kept = sanitize(scenario, solution.assignments)
+        rota = _rota_of(scenario, kept)
+        solution = Solution(
+            scenario.name,
             kept,
             [
-                Unassigned(s.id, explain_with_rota(scn, s.id, rota))
-                for s in scn.sessions
+                Unassigned(s.id, explain_with_rota(scenario, s.id, rota))
+                for s in scenario.sessions
                 if s.id not in rota.assigned
             ],
         )
-        final = check(scn, sol)
-    cov_bound = None
-    if day_results and all(r.coverage_bound is not None for r in day_results):
-        cov_bound = round(sum(r.coverage_bound for r in day_results), 3)
-    total_bound = None
-    if day_results and all(r.total_bound is not None for r in day_results):
-        total_bound = round(sum(r.total_bound for r in day_results), 3)
-        total_bound = max(total_bound, cov_bound or 0)
+        final = check(scenario, solution)
+    return solution, final
+
+
+def _bounds(results: list[DayResult]) -> tuple[float | None, float | None]:
+    """(Bound on the objective, bound on the coverage penalty): sums over days, if all have one."""
+    coverage = None
+    if results and all(r.coverage_bound is not None for r in results):
+        coverage = round(sum(r.coverage_bound for r in results), 3)
+    total = None
+    if results and all(r.total_bound is not None for r in results):
+        total = round(sum(r.total_bound for r in results), 3)
+        total = max(total, coverage or 0)
+    return (total if total is not None else coverage), coverage
+
+
+def _stage_totals(results: list[DayResult]) -> list[dict]:
+    """Each CP-SAT stage summed over the days."""
     stages = []
     for name in ("coverage-bound", "objective-bound", "coverage", "cost"):
-        parts = [st for r in day_results for st in r.stages if st["name"] == name]
+        parts = [stage for r in results for stage in r.stages if stage["name"] == name]
         if not parts:
             continue
-        statuses = {st["status"] for st in parts}
-        bounds = [st["bound"] for st in parts]
+        statuses = {stage["status"] for stage in parts}
+        bounds = [stage["bound"] for stage in parts]
         stages.append(
             {
                 "name": name,
-                "objective": round(sum(st["objective"] or 0 for st in parts), 3),
+                "objective": round(sum(stage["objective"] or 0 for stage in parts), 3),
                 "bound": None if None in bounds else round(sum(bounds), 3),
                 "status": "OPTIMAL" if statuses == {"OPTIMAL"} else "/".join(sorted(statuses)),
-                "wall_seconds": round(sum(st["wall_seconds"] for st in parts), 3),
+                "wall_seconds": round(sum(stage["wall_seconds"] for stage in parts), 3),
             }
         )
-    sol.stats = {
+    return stages
+
+
+def _solve_stats(
+    final: Report, days: _DaySolves, greedy_objective: float, greedy_seconds: float
+) -> dict:
+    bound, coverage_bound = _bounds(days.results)
+    stages = _stage_totals(days.results)
+    return {
         "solver": "cp-sat",
-        "wall_seconds": round(time.monotonic() - t0, 3),
+        "wall_seconds": round(time.monotonic() - days.started, 3),
         "objective": final.objective,
-        "bound": total_bound if total_bound is not None else cov_bound,
-        "coverage_bound": cov_bound,
-        "coverage_optimal": all_optimal,
+        "bound": bound,
+        "coverage_bound": coverage_bound,
+        "coverage_optimal": days.all_optimal,
         "coverage_penalty": round(
             sum(c["cost"] for c in final.components["unassigned"].values()), 3
         ),
         "greedy_objective": greedy_objective,
         "valid": final.valid,
-        "deterministic": deterministic,
-        "seed": seed,
-        "time_limit": time_limit,
+        "deterministic": days.deterministic,
+        "seed": days.seed,
+        "time_limit": days.time_limit,
         "stages": [
             {
                 "name": "greedy",
@@ -836,20 +955,8 @@ def solve(
             },
             *stages,
         ],
-        "days": [{"day": r.day, "stages": r.stages} for r in day_results],
+        "days": [{"day": r.day, "stages": r.stages} for r in days.results],
     }
-    if previous is not None:
-        sol.stats.update(change_stats(previous, sol))
-    notify(
-        {
-            "stage": "done",
-            "fraction": 1.0,
-            "objective": final.objective,
-            "bound": sol.stats["bound"],
-        },
-        True,
-    )
-    return sol
 
 
 def _auto_max_workers(scn: Scenario, n_day: int) -> int:
