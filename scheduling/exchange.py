@@ -298,5 +298,5 @@ def _broken_pins(scenario: solver.Scenario, pins: list[solver.Assignment]) -> se
     )
     broken = set()
     for violation in report.violations:
-        broken |= {f"s{n}" for n in SESSION_ID.findall(violation)} & pinned_ids
+        broken |= set(violation.sessions) & pinned_ids
     return broken

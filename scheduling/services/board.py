@@ -8,7 +8,6 @@ back the check against a change saved by someone else in the meantime.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
@@ -19,36 +18,16 @@ from django.utils import timezone
 from audit import log_bulk_changes
 from lib.service_day import minutes_of_day
 from scheduling import solver
-from scheduling.exchange import SESSION_ID, session_key, week_problem
+from scheduling.exchange import session_key, week_problem
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from venues.models import Room
 
 # A booking a team leader already saw must be approved again once it moves.
 NEEDS_APPROVAL_AGAIN = (ContactSession.Status.AWAITING_APPROVAL, ContactSession.Status.BOOKED)
 
-_OVERLAP = re.compile(
-    r"^rule 7: worker (?P<worker>\S+) on (?P<day>\S+): (?P<a>s\d+ \S+) and (?P<b>s\d+ \S+) overlap$"
-)
-_ROOM_GAP = re.compile(
-    r"^rule 4: room (?P<room>\S+) on (?P<day>\S+): (?P<a>s\d+ \S+) and (?P<b>s\d+ \S+) are"
-)
-_CHILD = re.compile(r"^rule 9: child (?P<child>\S+) on (?P<day>\S+): sessions (?P<a>s\d+ \S+) and")
-_TRAVEL = re.compile(
-    r"^rule 7: worker (?P<worker>\S+) on (?P<day>\S+): (?P<a>s\d+ \S+) at (?P<va>\S+), "
-    r"(?P<b>s\d+ \S+) at (?P<vb>\S+): (?P<free>\d+) free min for (?P<leg>\d+) min travel$"
-)
-_NEEDS = re.compile(
-    r"^rule 5: session (?P<sid>s\d+) needs (?P<n>\d+) workers, has \[(?P<has>.*)\]$"
-)
-_CONTRACT = re.compile(
-    r"^rule 8: worker (?P<worker>\S+) is busy (?P<busy>\d+) \+ travels (?P<travel>\d+) min, "
-    r"over (?P<contract>\d+)$"
-)
-_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-
 
 class _Names:
-    """Plain names for the ids the checker's messages use."""
+    """Plain names for the ids a violation holds."""
 
     def __init__(self, problem):
         self.sessions = problem.sessions
@@ -65,10 +44,9 @@ class _Names:
         refs = ", ".join(c.reference for c in children)
         return f"{who} {refs}".strip() or session.plan.referral.reference
 
-    def span(self, text: str) -> tuple[str, str]:
-        """'s12 15:30-17:00' -> ('15:30–17:00', 'Ben C-0012')."""
-        key, _, times = text.partition(" ")
-        return times.replace("-", "–"), self.session(key)
+    def span(self, violation: solver.Violation, index: int) -> tuple[str, str]:
+        """Time and children of the violation's session ``index``: ('15:30–17:00', 'Ben C-0012')."""
+        return violation.when(index, "–"), self.session(violation.sessions[index])
 
     @staticmethod
     def day(text: str) -> str:
@@ -78,61 +56,68 @@ class _Names:
     def worker(self, code: str) -> str:
         return self.workers.get(code, code)
 
-    def generic(self, violation: str, key: str) -> str:
-        text = re.sub(r"^rule \d+: ", "", violation)
-        text = re.sub(rf"\b(?:session )?{key}\b", "this session", text)
-        text = re.sub(r"\bsession (s\d+)\b", r"\1", text)
-        text = SESSION_ID.sub(lambda m: f"the session of {self.session(m.group(0))}", text)
-        for code, name in self.workers.items():
-            text = re.sub(rf"\b{re.escape(code)}\b", name, text)
-        for slug, name in [*self.rooms.items(), *self.venues.items()]:
-            text = re.sub(rf"\b{re.escape(slug)}\b", name, text)
-        text = _DATE.sub(lambda m: self.day(m.group(1)), text)
+    def place(self, slug: str) -> str:
+        return self.rooms.get(slug, self.venues.get(slug, slug))
+
+    def generic(self, violation: solver.Violation, key: str) -> str:
+        def session(sid: str) -> str:
+            return "this session" if sid == key else f"the session of {self.session(sid)}"
+
+        text = violation.describe(
+            session=session, worker=self.worker, room=self.place, venue=self.place, day=self.day
+        )
         return text[:1].upper() + text[1:]
 
 
-def _in_words(violation: str, names: _Names, key: str) -> str:
+def _other(violation: solver.Violation, key: str) -> int:
+    """Which of a violation's two sessions is not the one being moved."""
+    return 1 if violation.sessions[0] == key else 0
+
+
+def _in_words(violation: solver.Violation, names: _Names, key: str) -> str:
     """One checker violation as the deputy would say it."""
-    if m := _OVERLAP.match(violation):
-        other = m["b"] if m["a"].startswith(key + " ") else m["a"]
-        when, who = names.span(other)
-        return (
-            f"Worker {names.worker(m['worker'])} is already busy {when} ({who}) "
-            f"on {names.day(m['day'])}."
-        )
-    if m := _TRAVEL.match(violation):
-        return (
-            f"Worker {names.worker(m['worker'])} cannot travel from {names.venues.get(m['va'])} "
-            f"to {names.venues.get(m['vb'])} in time on {names.day(m['day'])}: "
-            f"{m['free']} free minutes for {m['leg']} minutes of travel."
-        )
-    if m := _ROOM_GAP.match(violation):
-        other = m["b"] if m["a"].startswith(key + " ") else m["a"]
-        when, who = names.span(other)
-        room = names.rooms.get(m["room"], m["room"])
-        room = room if room.lower().startswith("room") else f"The room {room}"
-        return (
-            f"{room} is already booked {when} ({who}) on {names.day(m['day'])}, "
-            "counting the time to clean it between sessions."
-        )
-    if m := _NEEDS.match(violation):
-        chosen = len([w for w in m["has"].split(",") if w.strip()])
-        return f"This session needs {m['n']} worker(s); {chosen} chosen."
-    if m := _CONTRACT.match(violation):
-        total = int(m["busy"]) + int(m["travel"])
-        return (
-            f"Worker {names.worker(m['worker'])} would work {total} minutes this week "
-            f"(travel included), over their contract of {m['contract']}."
-        )
-    if m := _CHILD.match(violation):
-        return f"The child already has a session at that time on {names.day(m['day'])}."
-    return names.generic(violation, key) + ("" if violation.endswith(".") else ".")
+    figures = violation.details
+    match violation.kind:
+        case "worker_overlap":
+            when, who = names.span(violation, _other(violation, key))
+            return (
+                f"Worker {names.worker(violation.workers[0])} is already busy {when} ({who}) "
+                f"on {names.day(violation.day)}."
+            )
+        case "travel_gap":
+            first, then = violation.venues
+            return (
+                f"Worker {names.worker(violation.workers[0])} cannot travel from "
+                f"{names.venues.get(first)} to {names.venues.get(then)} in time on "
+                f"{names.day(violation.day)}: "
+                f"{figures['free']} free minutes for {figures['leg']} minutes of travel."
+            )
+        case "room_turnaround":
+            when, who = names.span(violation, _other(violation, key))
+            room = names.rooms.get(violation.rooms[0], violation.rooms[0])
+            room = room if room.lower().startswith("room") else f"The room {room}"
+            return (
+                f"{room} is already booked {when} ({who}) on {names.day(violation.day)}, "
+                "counting the time to clean it between sessions."
+            )
+        case "workers_needed":
+            chosen = len(violation.workers)
+            return f"This session needs {figures['needed']} worker(s); {chosen} chosen."
+        case "contract":
+            total = figures["busy"] + figures["travel"]
+            return (
+                f"Worker {names.worker(violation.workers[0])} would work {total} minutes this week "
+                f"(travel included), over their contract of {figures['contract']}."
+            )
+        case "child_overlap":
+            return f"The child already has a session at that time on {names.day(violation.day)}."
+    return names.generic(violation, key) + ("" if str(violation).endswith(".") else ".")
 
 
-def _involves(violation: str, key: str, worker_codes: set[str]) -> bool:
-    if key in {f"s{n}" for n in SESSION_ID.findall(violation)}:
+def _involves(violation: solver.Violation, key: str, worker_codes: set[str]) -> bool:
+    if key in violation.sessions:
         return True
-    return violation.startswith("rule 8:") and violation.split()[3] in worker_codes
+    return violation.kind == "contract" and violation.workers[0] in worker_codes
 
 
 def _local(day: dt.date, time: dt.time) -> dt.datetime:
@@ -175,7 +160,7 @@ def session_move(*, session: ContactSession, start: dt.time, room, workers, by) 
     clashes = [
         v
         for v in report.violations
-        if _involves(v, key, set(codes)) and not (v.startswith("rule 10:") and f" {key} " in v)
+        if _involves(v, key, set(codes)) and not (v.kind == "pin" and key in v.sessions)
     ]
     if clashes:
         names = _Names(problem)

@@ -164,7 +164,7 @@ def solver_run_execute(*, run_id: int) -> SolverRun:
         if not report.valid:
             raise RuntimeError(
                 "The solver's rota breaks a rule; nothing was written: "
-                + "; ".join(report.violations[:5])
+                + "; ".join(str(v) for v in report.violations[:5])
             )
         changes = rota_apply_solution(
             problem=problem, solution=solution, run_id=run.pk, by=run.started_by

@@ -4,7 +4,7 @@ A pure Python package (no Django import), used by the web application and the CL
 ``python -m scheduling.solver``.
 """
 
-from .check import Report, check
+from .check import Report, Violation, check
 from .cpsat import solve
 from .explain import explain_unassigned
 from .greedy import greedy
@@ -39,6 +39,7 @@ __all__ = [
     "Solution",
     "Unassigned",
     "Venue",
+    "Violation",
     "Worker",
     "check",
     "dump_json",

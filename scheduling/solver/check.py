@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .model import Scenario, Solution, clock
+from .violations import Violation
 
 
 @dataclass
@@ -35,11 +36,16 @@ def overlapping_pairs(spans: Iterable[Span], gap: int = 0) -> Iterator[tuple[Spa
             latest = span
 
 
-def route_travel(scn: Scenario, worker: str, spans: list[Span], out: list[str] | None) -> int:
+def _two(a: Span, b: Span) -> dict:
+    """The sessions and times fields of a violation naming spans ``a`` and ``b``."""
+    return {"sessions": (a.sid, b.sid), "times": ((a.start, a.end), (b.start, b.end))}
+
+
+def route_travel(scn: Scenario, worker: str, spans: list[Span], out: list[Violation] | None) -> int:
     """Rule 7 for one worker-day (violations appended to ``out``); travel minutes incl. base."""
     if out is not None:
         for a, b in overlapping_pairs(spans):
-            out.append(f"rule 7: worker {worker} on {a.day}: {a} and {b} overlap")
+            out.append(Violation(7, "worker_overlap", a.day, workers=(worker,), **_two(a, b)))
     route = [x for x in sorted(spans, key=lambda x: (x.start, x.end)) if x.venue is not None]
     calls = [x for x in spans if x.venue is None]
     travel = 0
@@ -49,9 +55,16 @@ def route_travel(scn: Scenario, worker: str, spans: list[Span], out: list[str] |
         if out is not None and a.end <= b.start:
             held = sum(x.end - x.start for x in calls if a.end <= x.start and x.end <= b.start)
             if b.start - a.end - held < leg:
-                gap = f"{b.start - a.end - held} free min for {leg} min travel"
                 out.append(
-                    f"rule 7: worker {worker} on {a.day}: {a} at {a.venue}, {b} at {b.venue}: {gap}"
+                    Violation(
+                        7,
+                        "travel_gap",
+                        a.day,
+                        workers=(worker,),
+                        venues=(a.venue, b.venue),
+                        details={"free": b.start - a.end - held, "leg": leg},
+                        **_two(a, b),
+                    )
                 )
     base = scn.worker_by_id[worker].base
     if base and route:
@@ -61,7 +74,7 @@ def route_travel(scn: Scenario, worker: str, spans: list[Span], out: list[str] |
 
 def route_ok(scn: Scenario, worker: str, spans: list[Span]) -> tuple[bool, int]:
     """(rule 7 holds, travel minutes) for one worker-day."""
-    out: list[str] = []
+    out: list[Violation] = []
     travel = route_travel(scn, worker, spans, out)
     return not out, travel
 
@@ -69,7 +82,7 @@ def route_ok(scn: Scenario, worker: str, spans: list[Span]) -> tuple[bool, int]:
 @dataclass
 class Report:
     valid: bool
-    violations: list[str]
+    violations: list[Violation]
     objective: float
     components: dict
     coverage: dict
@@ -83,7 +96,7 @@ class Report:
     def as_dict(self) -> dict:
         return {
             "valid": self.valid,
-            "violations": list(self.violations),
+            "violations": [str(v) for v in self.violations],
             "objective": self.objective,
             "components": self.components,
             "coverage": self.coverage,
@@ -115,16 +128,17 @@ def _cost(unit: str, quantity: float, weight: float) -> dict:
 
 def check(scenario: Scenario, solution: Solution) -> Report:
     """Check every hard rule and compute the objective (agrees with score.py)."""
-    scn, out = scenario, []
+    scn = scenario
+    out: list[Violation] = []
     placed: dict[str, _Placement] = {}
     unassigned: set[str] = set()
     # rule 1
     for a in solution.assignments:
         sid = a.session
         if sid not in scn.session_by_id:
-            out.append(f"rule 1: an assignment names unknown session {sid}")
+            out.append(Violation(1, "unknown_session", sessions=(sid,)))
         elif sid in placed:
-            out.append(f"rule 1: session {sid} is assigned more than once")
+            out.append(Violation(1, "assigned_twice", _day_of(scn, sid), (sid,)))
         else:
             s = scn.session_by_id[sid]
             venue = None if s.virtual else getattr(scn.room_by_id.get(a.room), "venue", None)
@@ -133,15 +147,15 @@ def check(scenario: Scenario, solution: Solution) -> Report:
     for u in solution.unassigned:
         sid = u.session
         if sid not in scn.session_by_id:
-            out.append(f"rule 1: unassigned names unknown session {sid}")
+            out.append(Violation(1, "unknown_unassigned", sessions=(sid,)))
         elif sid in placed:
-            out.append(f"rule 1: session {sid} is both assigned and unassigned")
+            out.append(Violation(1, "assigned_and_unassigned", _day_of(scn, sid), (sid,)))
         elif sid in unassigned:
-            out.append(f"rule 1: session {sid} is listed twice as unassigned")
+            out.append(Violation(1, "unassigned_twice", _day_of(scn, sid), (sid,)))
         unassigned.add(sid)
     for s in scn.sessions:
         if s.id not in placed and s.id not in unassigned:
-            out.append(f"rule 1: session {s.id} is neither assigned nor unassigned")
+            out.append(Violation(1, "not_listed", s.day, (s.id,)))
 
     for p in placed.values():
         _check_time_and_room(scn, p, out)
@@ -156,12 +170,13 @@ def check(scenario: Scenario, solution: Solution) -> Report:
             children[(child, p.span.day)].append(p.span)
     for (room, day), spans in sorted(rooms.items()):
         for a, b in overlapping_pairs(spans, scn.turnaround):
+            gap = {"turnaround": scn.turnaround}
             out.append(
-                f"rule 4: room {room} on {day}: {a} and {b} are < {scn.turnaround} min apart"
+                Violation(4, "room_turnaround", day, rooms=(room,), details=gap, **_two(a, b))
             )
     for (child, day), spans in sorted(children.items()):
         for a, b in overlapping_pairs(spans):
-            out.append(f"rule 9: child {child} on {day}: sessions {a} and {b} overlap")
+            out.append(Violation(9, "child_overlap", day, children=(child,), **_two(a, b)))
 
     # rules 6, 7, 8
     days = defaultdict(list)
@@ -174,7 +189,16 @@ def check(scenario: Scenario, solution: Solution) -> Report:
         for w in dict.fromkeys(x for x in p.workers if x in scn.worker_by_id):
             windows = scn.worker_by_id[w].windows(busy.day)
             if not any(a <= busy.start and busy.end <= b for a, b in windows):
-                out.append(f"rule 6: worker {w} is not available on {busy.day} for {busy}")
+                out.append(
+                    Violation(
+                        6,
+                        "unavailable",
+                        busy.day,
+                        (busy.sid,),
+                        ((busy.start, busy.end),),
+                        workers=(w,),
+                    )
+                )
             days[(w, busy.day)].append(busy)
     usage = {w.id: (0, 0) for w in scn.workers}
     for (w, _), spans in sorted(days.items()):
@@ -184,9 +208,8 @@ def check(scenario: Scenario, solution: Solution) -> Report:
     for w, (busy_m, travel) in usage.items():
         contract = scn.worker_by_id[w].contract_minutes
         if busy_m + travel > contract:
-            out.append(
-                f"rule 8: worker {w} is busy {busy_m} + travels {travel} min, over {contract}"
-            )
+            figures = {"busy": busy_m, "travel": travel, "contract": contract}
+            out.append(Violation(8, "contract", workers=(w,), details=figures))
 
     # rule 10
     given = {}
@@ -199,60 +222,73 @@ def check(scenario: Scenario, solution: Solution) -> Report:
             pin.room,
             sorted(pin.workers),
         ):
-            found = "no assignment" if a is None else f"{clock(a.start)} {a.room} {list(a.workers)}"
-            pinned = f"{clock(pin.start)} {pin.room} {list(pin.workers)}"
-            out.append(f"rule 10: {pin.session} is pinned to {pinned}, the solution has {found}")
+            found = None if a is None else (a.start, a.room, tuple(a.workers))
+            where = {"pinned": (pin.start, pin.room, tuple(pin.workers)), "found": found}
+            day = _day_of(scn, pin.session)
+            out.append(Violation(10, "pin", day, (pin.session,), details=where))
 
     return _evaluate(scn, placed, usage, out)
 
 
-def _check_time_and_room(scn: Scenario, p: _Placement, out: list[str]) -> None:
+def _day_of(scn: Scenario, sid: str) -> str | None:
+    session = scn.session_by_id.get(sid)
+    return None if session is None else session.day
+
+
+def _check_time_and_room(scn: Scenario, p: _Placement, out: list[Violation]) -> None:
     s, span, sid = p.session, p.span, p.span.sid
+    at = {"day": span.day, "sessions": (sid,), "times": ((span.start, span.end),)}
     if not s.earliest_start <= span.start <= s.latest_start:
-        window = f"{clock(s.earliest_start)}-{clock(s.latest_start)}"
-        out.append(f"rule 2: session {span} starts outside {window}")
+        window = {"earliest": s.earliest_start, "latest": s.latest_start}
+        out.append(Violation(2, "window", details=window, **at))
     if span.start % scn.granularity:
-        out.append(f"rule 2: session {span} starts off the {scn.granularity}-minute grid")
+        out.append(Violation(2, "off_grid", details={"grid": scn.granularity}, **at))
+    named = {"day": span.day, "sessions": (sid,)}
     if s.virtual:
         if p.room is not None:
-            out.append(f"rule 3: virtual session {sid} has room {p.room}")
+            out.append(Violation(3, "virtual_room", rooms=(p.room,), **named))
         return
     room = scn.room_by_id.get(p.room) if p.room is not None else None
     if room is None:
-        out.append(f"rule 3: session {sid} has no known room ({p.room})")
+        given = () if p.room is None else (p.room,)
+        out.append(Violation(3, "unknown_room", rooms=given, **named))
         return
     venue = scn.venue_by_id[room.venue]
     if not venue.open <= span.start <= span.end <= venue.close:
-        out.append(f"rule 2: session {span} is outside {venue.id}'s opening hours")
+        out.append(Violation(2, "opening_hours", venues=(venue.id,), **at))
     if venue.id not in s.venues:
-        out.append(f"rule 3: session {sid} is at {venue.id}, not {', '.join(s.venues)}")
+        allowed = {"allowed": tuple(s.venues)}
+        out.append(Violation(3, "wrong_venue", venues=(venue.id,), details=allowed, **named))
+    in_room = {"rooms": (room.id,), **named}
     for feature in sorted(s.needed_features - room.features):
-        out.append(f"rule 3: session {sid} needs {feature}, which room {room.id} lacks")
+        out.append(Violation(3, "missing_feature", details={"feature": feature}, **in_room))
     if room.capacity < s.participants:
-        out.append(
-            f"rule 3: session {sid} has {s.participants} people, room {room.id} holds "
-            f"{room.capacity}"
-        )
+        sizes = {"people": s.participants, "capacity": room.capacity}
+        out.append(Violation(3, "room_too_small", details=sizes, **in_room))
     for a, b in room.closed_on(span.day):
         if span.start < b and a < span.end:
-            out.append(f"rule 3: room {room.id} is closed {clock(a)}-{clock(b)}, session {span}")
+            closed = {"closed": (a, b)}
+            out.append(Violation(3, "room_closed", rooms=(room.id,), details=closed, **at))
 
 
-def _check_staffing(scn: Scenario, p: _Placement, out: list[str]) -> None:
+def _check_staffing(scn: Scenario, p: _Placement, out: list[Violation]) -> None:
     s, sid = p.session, p.span.sid
+    named = {"day": p.span.day, "sessions": (sid,)}
     if len(p.workers) != s.workers_needed or len(set(p.workers)) != len(p.workers):
-        out.append(f"rule 5: session {sid} needs {s.workers_needed} workers, has {list(p.workers)}")
+        needed = {"needed": s.workers_needed}
+        out.append(Violation(5, "workers_needed", workers=p.workers, details=needed, **named))
     for w in sorted(set(p.workers)):
         worker = scn.worker_by_id.get(w)
         if worker is None:
-            out.append(f"rule 5: session {sid} names unknown worker {w}")
+            out.append(Violation(5, "unknown_worker", workers=(w,), **named))
         elif w in s.excluded_workers:
-            out.append(f"rule 5: worker {w} is excluded from session {sid}")
+            out.append(Violation(5, "excluded_worker", workers=(w,), **named))
         elif lacking := s.worker_skills - worker.skills:
-            out.append(f"rule 5: worker {w} lacks {', '.join(sorted(lacking))} for session {sid}")
+            skills = {"skills": tuple(sorted(lacking))}
+            out.append(Violation(5, "missing_skill", workers=(w,), details=skills, **named))
 
 
-def _evaluate(scn: Scenario, placed: dict, usage: dict, violations: list[str]) -> Report:
+def _evaluate(scn: Scenario, placed: dict, usage: dict, violations: list[Violation]) -> Report:
     w = scn.weights
     missed = Counter(s.priority for s in scn.sessions if s.id not in placed)
     unassigned = {

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from .check import Span, check
+from .check import Report, Span, check
 from .greedy import Greedy, change_stats, check_pins, sanitize
 from .model import Assignment, Scenario, Session, Solution, Unassigned
 from .rota import (
@@ -82,186 +82,275 @@ class DayModel:
     ):
         """``relaxed``: no routes nor travel (a relaxation, for a proven coverage bound)."""
         self.scn, self.day = scn, day
-        self.m = m = cp_model.CpModel()
-        g = self.g = scn.granularity
-        w = scn.weights
+        self.model = cp_model.CpModel()
+        self.grid = scn.granularity
+        self.weights = weights = scn.weights
         self.scale = integer_scale(
             [
-                w["travel_minute"],
-                w["continuity_break"],
-                w["relief_session"],
-                w["residential_session"],
-                w["start_deviation_minute"],
-                *w["unassigned"].values(),
+                weights["travel_minute"],
+                weights["continuity_break"],
+                weights["relief_session"],
+                weights["residential_session"],
+                weights["start_deviation_minute"],
+                *weights["unassigned"].values(),
             ]
         )
-        S = self.scale
         self.sessions = [s for s in scn.sessions if s.day == day]
-        self.hint: dict = {}  # variable index -> (variable, value)
-        self.x, self.st, self.y, self.z = {}, {}, {}, {}
-        self.brk, self.dev, self.keep = {}, {}, {}
+        # Per session id: whether it is placed, its start in grid units, its room and workers.
+        self.placed: dict[str, cp_model.IntVar] = {}
+        self.start_slot: dict[str, cp_model.IntVar] = {}
+        self.in_room: dict[str, dict[str, cp_model.IntVar]] = {}
+        self.staffed: dict[str, dict[str, cp_model.IntVar]] = {}
+        self.venue_lits_of: dict[str, dict[str, cp_model.IntVar]] = {}
+        self.broken, self.deviation, self.kept = {}, {}, {}
         self.prev_of = previous or {}
-        uncovered, cost = [], []
-        room_iv = defaultdict(list)
-        worker_iv = defaultdict(list)
-        child_iv = defaultdict(list)
         self.cands: dict[str, list[str]] = {}
-        # worker -> list of (session, venue or None)
-        worker_sessions: dict[str, list[Session]] = defaultdict(list)
+        self._placements: list[tuple[Session, cp_model.IntVar]] = []
+        self._costs: list = []
+        self._room_intervals = defaultdict(list)
+        self._worker_intervals = defaultdict(list)
+        self._child_intervals = defaultdict(list)
+        self._worker_sessions: dict[str, list[Session]] = defaultdict(list)
 
-        for s in self.sessions:
-            pin = scn.pin_by_session.get(s.id)
-            inc = incumbent.get(s.id)
-            prev = previous.get(s.id) if previous else None
-            starts = session_starts(scn, s)
-            if pin is not None:
-                starts = [pin.start]
-            rooms: dict[str, list[int]] = {}
-            if not s.virtual:
-                pool = (
-                    [pin.room]
-                    if pin is not None
-                    else [
-                        r.id
-                        for v in s.venues
-                        for r in scn.venue_by_id[v].rooms
-                        if room_suits(scn, s, r.id)
-                    ]
-                )
-                for r in pool:
-                    ok = [t for t in starts if room_starts_ok(scn, s, r, t)]
-                    if ok:
-                        rooms[r] = ok
-                starts = sorted({t for ok in rooms.values() for t in ok})
-            workers: dict[str, list[int]] = {}
-            pool_w = (
-                list(pin.workers)
-                if pin is not None
-                else [x.id for x in scn.workers if worker_suits(scn, s, x.id)]
+        for session in self.sessions:
+            self._add_session(session, incumbent, previous, max_workers)
+        self._forbid_overlaps()
+        self._add_routes_and_contracts(caps, relaxed)
+        self._sum_objective_parts(incumbent)
+        self._hint(incumbent)
+
+    # --------------------------------------------------------------- sessions
+    def _add_session(
+        self,
+        session: Session,
+        incumbent: dict[str, Assignment],
+        previous: dict[str, Assignment | None] | None,
+        max_workers: int,
+    ) -> None:
+        """The session's variables, rules and costs, unless it cannot be placed on this day."""
+        pin = self.scn.pin_by_session.get(session.id)
+        prev = previous.get(session.id) if previous else None
+        starts, rooms = self._starts_and_rooms(session, pin)
+        workers = self._candidate_workers(
+            session, pin, starts, incumbent.get(session.id), prev, max_workers
+        )
+        if not starts or len(workers) < session.workers_needed:
+            return
+        if not session.virtual and not rooms:
+            return
+        self.cands[session.id] = list(workers)
+        self._add_placement(session, pin, starts)
+        self.venue_lits_of[session.id] = self._add_rooms(session, rooms, starts)
+        self._add_staff(session, workers, starts)
+        self._add_child_interval(session)
+        self._add_continuity(session)
+        self._add_start_deviation(session, starts)
+        if previous is not None and pin is None:
+            self._costs.append(CHANGE_WEIGHT * self.scale * self._change_literal(session, prev))
+
+    def _starts_and_rooms(self, session: Session, pin) -> tuple[list[int], dict[str, list[int]]]:
+        """The session's possible starts, and for each possible room the starts it allows."""
+        scn = self.scn
+        starts = [pin.start] if pin is not None else session_starts(scn, session)
+        rooms: dict[str, list[int]] = {}
+        if session.virtual:
+            return starts, rooms
+        if pin is not None:
+            pool = [pin.room]
+        else:
+            pool = [
+                r.id
+                for v in session.venues
+                for r in scn.venue_by_id[v].rooms
+                if room_suits(scn, session, r.id)
+            ]
+        for room_id in pool:
+            fitting = [t for t in starts if room_starts_ok(scn, session, room_id, t)]
+            if fitting:
+                rooms[room_id] = fitting
+        return sorted({t for fitting in rooms.values() for t in fitting}), rooms
+
+    def _candidate_workers(
+        self,
+        session: Session,
+        pin,
+        starts: list[int],
+        current: Assignment | None,
+        prev: Assignment | None,
+        max_workers: int,
+    ) -> dict[str, list[int]]:
+        """Workers who may take the session, each with the starts they can; the best few kept."""
+        scn = self.scn
+        if pin is not None:
+            pool = list(pin.workers)
+        else:
+            pool = [w.id for w in scn.workers if worker_suits(scn, session, w.id)]
+        workers: dict[str, list[int]] = {}
+        for wid in pool:
+            fitting = [t for t in starts if _fits_window(scn, wid, session, t)]
+            if fitting:
+                workers[wid] = fitting
+        limit = max(max_workers, session.workers_needed + 2)
+        if pin is None and len(workers) > limit:
+            # Whoever holds it now or held it before stays a candidate, so the hint stays valid.
+            keep = {wid for a in (current, prev) if a for wid in a.workers}
+            ranked = sorted(workers, key=lambda wid: self._rank(session, wid))
+            chosen = set(ranked[:limit]) | (keep & set(workers))
+            workers = {k: v for k, v in workers.items() if k in chosen}
+        return workers
+
+    def _add_placement(self, session: Session, pin, starts: list[int]) -> None:
+        model = self.model
+        placed = model.NewBoolVar(f"x_{session.id}")
+        self.placed[session.id] = placed
+        if pin is not None:
+            model.Add(placed == 1)
+        units = [t // self.grid for t in starts]
+        start_slot = model.NewIntVarFromDomain(
+            cp_model.Domain.FromValues(units), f"st_{session.id}"
+        )
+        self.start_slot[session.id] = start_slot
+        self._placements.append((session, placed))
+
+    def _add_rooms(
+        self, session: Session, rooms: dict[str, list[int]], starts: list[int]
+    ) -> dict[str, cp_model.IntVar]:
+        """One literal per room (exactly one when placed); returns the literal of each venue."""
+        if session.virtual:
+            return {}
+        model, grid = self.model, self.grid
+        placed, start_slot = self.placed[session.id], self.start_slot[session.id]
+        in_room = {}
+        for room_id, fitting in rooms.items():
+            lit = model.NewBoolVar(f"y_{session.id}_{room_id}")
+            in_room[room_id] = lit
+            if len(fitting) < len(starts):
+                allowed = [[t // grid] for t in fitting]
+                model.AddAllowedAssignments([start_slot], allowed).OnlyEnforceIf(lit)
+            interval = model.NewOptionalFixedSizeIntervalVar(
+                grid * start_slot,
+                session.duration + self.scn.turnaround,
+                lit,
+                f"ri_{session.id}_{room_id}",
             )
-            for wid in pool_w:
-                ok = [t for t in starts if _fits_window(scn, wid, s, t)]
-                if ok:
-                    workers[wid] = ok
-            limit = max(max_workers, s.workers_needed + 2)
-            if pin is None and len(workers) > limit:
-                keep = {wid for a in (inc, prev) if a for wid in a.workers}
-                ranked = sorted(workers, key=lambda wid: self._rank(s, wid))
-                chosen = set(ranked[:limit]) | (keep & set(workers))
-                workers = {k: v for k, v in workers.items() if k in chosen}
-            if not starts or len(workers) < s.workers_needed or (not s.virtual and not rooms):
-                continue  # cannot be placed at all on this day
-            self.cands[s.id] = list(workers)
-            x = m.NewBoolVar(f"x_{s.id}")
-            self.x[s.id] = x
-            if pin is not None:
-                m.Add(x == 1)
-            units = [t // g for t in starts]
-            st = m.NewIntVarFromDomain(cp_model.Domain.FromValues(units), f"st_{s.id}")
-            self.st[s.id] = st
-            uncovered.append((s, x))
-            if s.virtual:
-                venue_lits = {}
+            self._room_intervals[room_id].append(interval)
+        model.AddExactlyOne([*in_room.values(), placed.Not()])
+        self.in_room[session.id] = in_room
+        by_venue = defaultdict(list)
+        for room_id, lit in in_room.items():
+            by_venue[self.scn.room_by_id[room_id].venue].append(lit)
+        venue_lits = {}
+        for venue, lits in by_venue.items():
+            if len(by_venue) == 1:
+                venue_lits[venue] = placed
             else:
-                ys = {}
-                for r, ok in rooms.items():
-                    y = m.NewBoolVar(f"y_{s.id}_{r}")
-                    ys[r] = y
-                    if len(ok) < len(starts):
-                        m.AddAllowedAssignments([st], [[t // g] for t in ok]).OnlyEnforceIf(y)
-                    iv = m.NewOptionalFixedSizeIntervalVar(
-                        g * st, s.duration + scn.turnaround, y, f"ri_{s.id}_{r}"
-                    )
-                    room_iv[r].append(iv)
-                m.AddExactlyOne([*ys.values(), x.Not()])
-                self.y[s.id] = ys
-                by_venue = defaultdict(list)
-                for r, y in ys.items():
-                    by_venue[scn.room_by_id[r].venue].append(y)
-                venue_lits = {}
-                for v, lits in by_venue.items():
-                    if len(by_venue) == 1:
-                        venue_lits[v] = x
-                    else:
-                        lv = m.NewBoolVar(f"v_{s.id}_{v}")
-                        m.Add(lv == sum(lits))
-                        venue_lits[v] = lv
-            self.venue_lits_of = getattr(self, "venue_lits_of", {})
-            self.venue_lits_of[s.id] = venue_lits
-            zs = {}
-            for wid, ok in workers.items():
-                z = m.NewBoolVar(f"z_{s.id}_{wid}")
-                zs[wid] = z
-                if len(ok) < len(starts):
-                    m.AddAllowedAssignments([st], [[t // g] for t in ok]).OnlyEnforceIf(z)
-                iv = m.NewOptionalFixedSizeIntervalVar(
-                    g * st - s.transport_before,
-                    s.transport_before + s.duration + s.transport_after,
-                    z,
-                    f"wi_{s.id}_{wid}",
-                )
-                worker_iv[wid].append(iv)
-                worker_sessions[wid].append(s)
-                kind = scn.worker_by_id[wid].kind
-                kw = w["relief_session"] if kind == "relief" else 0
-                kw = w["residential_session"] if kind == "residential" else kw
-                if kw:
-                    cost.append(round(kw * S) * z)
-            m.Add(sum(zs.values()) == s.workers_needed * x)
-            self.z[s.id] = zs
-            civ = m.NewOptionalFixedSizeIntervalVar(g * st, s.duration, x, f"ci_{s.id}")
-            for c in s.children:
-                child_iv[c].append(civ)
-            if s.continuity_workers:
-                brk = m.NewBoolVar(f"b_{s.id}")
-                self.brk[s.id] = brk
-                cont = [zs[c] for c in s.continuity_workers if c in zs]
-                m.Add(sum(cont) + brk >= 1).OnlyEnforceIf(x)
-                cost.append(round(w["continuity_break"] * S) * brk)
-            if s.preferred_start is not None:
-                devs = [abs(t - s.preferred_start) for t in starts]
-                dev = m.NewIntVar(0, max(devs), f"d_{s.id}")
-                self.dev[s.id] = dev
-                m.Add(dev >= g * st - s.preferred_start).OnlyEnforceIf(x)
-                m.Add(dev >= s.preferred_start - g * st).OnlyEnforceIf(x)
-                wd = w["start_deviation_minute"] * S
-                cost.append(round(wd) * dev)
-            if previous is not None and pin is None:
-                cost.append(CHANGE_WEIGHT * S * self._change_literal(s, prev))
+                at_venue = model.NewBoolVar(f"v_{session.id}_{venue}")
+                model.Add(at_venue == sum(lits))
+                venue_lits[venue] = at_venue
+        return venue_lits
 
-        for ivs in room_iv.values():
-            if len(ivs) > 1:
-                m.AddNoOverlap(ivs)
-        for ivs in child_iv.values():
-            if len(ivs) > 1:
-                m.AddNoOverlap(ivs)
-        for ivs in worker_iv.values():
-            if len(ivs) > 1:
-                m.AddNoOverlap(ivs)
+    def _add_staff(
+        self, session: Session, workers: dict[str, list[int]], starts: list[int]
+    ) -> None:
+        """One literal per candidate worker, their busy interval, and the cost of their kind."""
+        model, grid, weights = self.model, self.grid, self.weights
+        placed, start_slot = self.placed[session.id], self.start_slot[session.id]
+        staffed = {}
+        for wid, fitting in workers.items():
+            lit = model.NewBoolVar(f"z_{session.id}_{wid}")
+            staffed[wid] = lit
+            if len(fitting) < len(starts):
+                allowed = [[t // grid] for t in fitting]
+                model.AddAllowedAssignments([start_slot], allowed).OnlyEnforceIf(lit)
+            interval = model.NewOptionalFixedSizeIntervalVar(
+                grid * start_slot - session.transport_before,
+                session.transport_before + session.duration + session.transport_after,
+                lit,
+                f"wi_{session.id}_{wid}",
+            )
+            self._worker_intervals[wid].append(interval)
+            self._worker_sessions[wid].append(session)
+            kind = self.scn.worker_by_id[wid].kind
+            kind_weight = weights["relief_session"] if kind == "relief" else 0
+            kind_weight = weights["residential_session"] if kind == "residential" else kind_weight
+            if kind_weight:
+                self._costs.append(round(kind_weight * self.scale) * lit)
+        model.Add(sum(staffed.values()) == session.workers_needed * placed)
+        self.staffed[session.id] = staffed
 
-        # Routes: one circuit per worker, nodes = (session, venue); travel on the arcs.
+    def _add_child_interval(self, session: Session) -> None:
+        interval = self.model.NewOptionalFixedSizeIntervalVar(
+            self.grid * self.start_slot[session.id],
+            session.duration,
+            self.placed[session.id],
+            f"ci_{session.id}",
+        )
+        for child in session.children:
+            self._child_intervals[child].append(interval)
+
+    def _add_continuity(self, session: Session) -> None:
+        """A break literal, forced on when none of the continuity workers takes the session."""
+        if not session.continuity_workers:
+            return
+        model = self.model
+        broken = model.NewBoolVar(f"b_{session.id}")
+        self.broken[session.id] = broken
+        staffed = self.staffed[session.id]
+        continuity = [staffed[c] for c in session.continuity_workers if c in staffed]
+        model.Add(sum(continuity) + broken >= 1).OnlyEnforceIf(self.placed[session.id])
+        self._costs.append(round(self.weights["continuity_break"] * self.scale) * broken)
+
+    def _add_start_deviation(self, session: Session, starts: list[int]) -> None:
+        """Minutes between the start and the preferred one, when the session has one."""
+        preferred = session.preferred_start
+        if preferred is None:
+            return
+        model, grid = self.model, self.grid
+        placed, start_slot = self.placed[session.id], self.start_slot[session.id]
+        deviations = [abs(t - preferred) for t in starts]
+        deviation = model.NewIntVar(0, max(deviations), f"d_{session.id}")
+        self.deviation[session.id] = deviation
+        model.Add(deviation >= grid * start_slot - preferred).OnlyEnforceIf(placed)
+        model.Add(deviation >= preferred - grid * start_slot).OnlyEnforceIf(placed)
+        weight = self.weights["start_deviation_minute"] * self.scale
+        self._costs.append(round(weight) * deviation)
+
+    # ------------------------------------------------------------ whole day
+    def _forbid_overlaps(self) -> None:
+        for intervals in (self._room_intervals, self._child_intervals, self._worker_intervals):
+            for ivs in intervals.values():
+                if len(ivs) > 1:
+                    self.model.AddNoOverlap(ivs)
+
+    def _add_routes_and_contracts(self, caps: dict[str, int], relaxed: bool) -> None:
+        """Routes: one circuit per worker, nodes = (session, venue); travel on the arcs."""
+        scn, model = self.scn, self.model
         self.arcs: dict[str, list] = {}
         self.nodes: dict[str, list] = {}
-        for wid, sess in worker_sessions.items():
-            travel_expr = 0 if relaxed else self._route(wid, sess)
+        for wid, sessions in self._worker_sessions.items():
+            travel = 0 if relaxed else self._route(wid, sessions)
             busy = sum(
-                (s.transport_before + s.duration + s.transport_after) * self.z[s.id][wid]
-                for s in sess
+                (s.transport_before + s.duration + s.transport_after) * self.staffed[s.id][wid]
+                for s in sessions
             )
-            m.Add(busy + travel_expr <= caps.get(wid, scn.worker_by_id[wid].contract_minutes))
-            cost.append(round(w["travel_minute"] * S) * travel_expr)
+            model.Add(busy + travel <= caps.get(wid, scn.worker_by_id[wid].contract_minutes))
+            self._costs.append(round(self.weights["travel_minute"] * self.scale) * travel)
 
-        self.uncovered = sum(round(w["unassigned"][s.priority] * S) * (1 - x) for s, x in uncovered)
+    def _sum_objective_parts(self, incumbent: dict[str, Assignment]) -> None:
+        """Uncovered penalty and cost in scaled units; the penalty of sessions left out."""
+        unassigned, scale = self.weights["unassigned"], self.scale
+        self.uncovered = sum(
+            round(unassigned[s.priority] * scale) * (1 - placed) for s, placed in self._placements
+        )
         self.fixed_penalty = sum(
-            w["unassigned"][s.priority] for s in self.sessions if s.id not in self.x
+            unassigned[s.priority] for s in self.sessions if s.id not in self.placed
         )
-        self.cost = sum(cost)
+        self.cost = sum(self._costs)
         self.incumbent_uncovered = sum(
-            round(w["unassigned"][s.priority] * S)
+            round(unassigned[s.priority] * scale)
             for s in self.sessions
-            if s.id in self.x and s.id not in incumbent
+            if s.id in self.placed and s.id not in incumbent
         )
-        self._hint(incumbent)
 
     # --------------------------------------------------------------------- parts
     def _rank(self, s: Session, wid: str) -> tuple:
@@ -272,63 +361,71 @@ class DayModel:
         return (cont + kind + base, wid)
 
     def _change_literal(self, s: Session, prev: Assignment | None):
-        m = self.m
-        x = self.x[s.id]
+        model = self.model
+        placed = self.placed[s.id]
         if prev is None:
-            return x
-        keep = m.NewBoolVar(f"k_{s.id}")
-        self.keep[s.id] = keep
-        zs, ys = self.z[s.id], self.y.get(s.id, {})
-        can = prev.start % self.g == 0 and all(wid in zs for wid in prev.workers)
-        can = can and (prev.room is None or prev.room in ys)
+            return placed
+        kept = model.NewBoolVar(f"k_{s.id}")
+        self.kept[s.id] = kept
+        staffed, in_room = self.staffed[s.id], self.in_room.get(s.id, {})
+        can = prev.start % self.grid == 0 and all(wid in staffed for wid in prev.workers)
+        can = can and (prev.room is None or prev.room in in_room)
         if not can:
-            m.Add(keep == 0)
+            model.Add(kept == 0)
         else:
-            m.Add(self.st[s.id] == prev.start // self.g).OnlyEnforceIf(keep)
-            m.AddImplication(keep, x)
+            model.Add(self.start_slot[s.id] == prev.start // self.grid).OnlyEnforceIf(kept)
+            model.AddImplication(kept, placed)
             if prev.room is not None:
-                m.AddImplication(keep, ys[prev.room])
+                model.AddImplication(kept, in_room[prev.room])
             for wid in prev.workers:
-                m.AddImplication(keep, zs[wid])
-        return 1 - keep
+                model.AddImplication(kept, staffed[wid])
+        return 1 - kept
 
-    def _route(self, wid: str, sess: list[Session]):
-        scn, m, g = self.scn, self.m, self.g
-        worker = scn.worker_by_id[wid]
-        base = worker.base
-        places = sorted({v for s in sess if not s.virtual for v in self.venue_lits_of[s.id]})
+    def _route_nodes(self, wid: str, sessions: list[Session]) -> list:
+        """(session, venue, literal) for each place the worker may take each session at."""
+        model = self.model
+        base = self.scn.worker_by_id[wid].base
+        places = sorted({v for s in sessions if not s.virtual for v in self.venue_lits_of[s.id]})
         if base is not None and base not in places:
             places.append(base)
         places = places or [None]
-        nodes = []  # (session, venue, literal)
-        for s in sess:
-            z = self.z[s.id][wid]
+        nodes = []
+        for s in sessions:
+            staffed = self.staffed[s.id][wid]
             if s.virtual:
                 opts = places
-                lits = [m.NewBoolVar(f"n_{s.id}_{wid}_{v}") for v in opts] if len(opts) > 1 else [z]
                 if len(opts) > 1:
-                    m.Add(sum(lits) == z)
-            else:
-                vl = self.venue_lits_of[s.id]
-                opts = list(vl)
-                if len(opts) == 1:
-                    lits = [z]
+                    lits = [model.NewBoolVar(f"n_{s.id}_{wid}_{v}") for v in opts]
+                    model.Add(sum(lits) == staffed)
                 else:
-                    lits = [m.NewBoolVar(f"n_{s.id}_{wid}_{v}") for v in opts]
-                    m.Add(sum(lits) == z)
+                    lits = [staffed]
+            else:
+                venue_lits = self.venue_lits_of[s.id]
+                opts = list(venue_lits)
+                if len(opts) == 1:
+                    lits = [staffed]
+                else:
+                    lits = [model.NewBoolVar(f"n_{s.id}_{wid}_{v}") for v in opts]
+                    model.Add(sum(lits) == staffed)
                     for v, lit in zip(opts, lits, strict=True):
-                        m.AddImplication(lit, vl[v])
+                        model.AddImplication(lit, venue_lits[v])
             for v, lit in zip(opts, lits, strict=True):
                 nodes.append((s, v, lit))
+        return nodes
+
+    def _route(self, wid: str, sessions: list[Session]):
+        scn, model, grid = self.scn, self.model, self.grid
+        base = scn.worker_by_id[wid].base
+        nodes = self._route_nodes(wid, sessions)
         arcs = []
         travel_terms = []
-        idle = m.NewBoolVar(f"idle_{wid}")
+        idle = model.NewBoolVar(f"idle_{wid}")
         arcs.append((0, 0, idle))
         for i, (_s, v, lit) in enumerate(nodes, start=1):
-            m.AddImplication(lit, idle.Not())
+            model.AddImplication(lit, idle.Not())
             arcs.append((i, i, lit.Not()))
-            a_out = m.NewBoolVar("")
-            a_in = m.NewBoolVar("")
+            a_out = model.NewBoolVar("")
+            a_in = model.NewBoolVar("")
             arcs.append((0, i, a_out))
             arcs.append((i, 0, a_in))
             if base is not None and v is not None:
@@ -337,10 +434,10 @@ class DayModel:
                     travel_terms.append(t * a_out)
                     travel_terms.append(t * a_in)
         lo, hi = {}, {}
-        for s in sess:
-            starts = list(self.m.Proto().variables[self.st[s.id].Index()].domain)
-            lo[s.id] = starts[0] * g - s.transport_before
-            hi[s.id] = starts[-1] * g + s.duration + s.transport_after
+        for s in sessions:
+            starts = list(model.Proto().variables[self.start_slot[s.id].Index()].domain)
+            lo[s.id] = starts[0] * grid - s.transport_before
+            hi[s.id] = starts[-1] * grid + s.duration + s.transport_after
         for i, (s1, v1, _) in enumerate(nodes, start=1):
             end_lo = lo[s1.id] + s1.transport_before + s1.duration + s1.transport_after
             end_hi = hi[s1.id]
@@ -352,110 +449,127 @@ class DayModel:
                 start_lo = lo[s2.id]
                 if end_lo + t > start_hi:
                     continue  # s1 cannot come before s2
-                arc = m.NewBoolVar("")
+                arc = model.NewBoolVar("")
                 arcs.append((i, j, arc))
                 if end_hi + t > start_lo:
-                    m.Add(
-                        g * self.st[s1.id] + s1.duration + s1.transport_after + t
-                        <= g * self.st[s2.id] - s2.transport_before
+                    model.Add(
+                        grid * self.start_slot[s1.id] + s1.duration + s1.transport_after + t
+                        <= grid * self.start_slot[s2.id] - s2.transport_before
                     ).OnlyEnforceIf(arc)
                 if t:
                     travel_terms.append(t * arc)
-        m.AddCircuit(arcs)
+        model.AddCircuit(arcs)
         self.arcs[wid] = arcs
         self.nodes[wid] = nodes
         return sum(travel_terms) if travel_terms else 0
 
     def _hint(self, incumbent: dict[str, Assignment]) -> None:
         """Hint the incumbent rota: assignments, and each worker's route in time order."""
-        m, g, scn = self.m, self.g, self.scn
         hint: dict = {}  # variable index -> (variable, value)
-        for sid, x in self.x.items():
+        self._hint_assignments(hint, incumbent)
+        self._hint_objective_parts(hint, incumbent)
+        for wid, nodes in self.nodes.items():
+            self._hint_route(hint, incumbent, wid, nodes)
+        for var, value in hint.values():
+            self.model.AddHint(var, value)
+
+    def _hint_assignments(self, hint: dict, incumbent: dict[str, Assignment]) -> None:
+        model, grid, scn = self.model, self.grid, self.scn
+        for sid, placed in self.placed.items():
             a = incumbent.get(sid)
-            placed = (
+            start_slot = self.start_slot[sid]
+            fits = (
                 a is not None
-                and a.start // g in _domain_values(m, self.st[sid])
-                and all(w in self.z[sid] for w in a.workers)
-                and (a.room is None or a.room in self.y.get(sid, {}))
+                and a.start // grid in _domain_values(model, start_slot)
+                and all(w in self.staffed[sid] for w in a.workers)
+                and (a.room is None or a.room in self.in_room.get(sid, {}))
             )
-            _set(hint, x, int(placed))
-            if placed:
-                _set(hint, self.st[sid], a.start // g)
+            _set(hint, placed, int(fits))
+            if fits:
+                _set(hint, start_slot, a.start // grid)
             else:
-                _set(hint, self.st[sid], min(_domain_values(m, self.st[sid])))
-            venue = scn.room_by_id[a.room].venue if placed and a.room else None
+                _set(hint, start_slot, min(_domain_values(model, start_slot)))
+            venue = scn.room_by_id[a.room].venue if fits and a.room else None
             for v, lit in self.venue_lits_of.get(sid, {}).items():
-                if lit is not x:
+                if lit is not placed:
                     _set(hint, lit, int(v == venue))
-            for r, y in self.y.get(sid, {}).items():
-                _set(hint, y, int(placed and a.room == r))
-            for wid, z in self.z[sid].items():
-                _set(hint, z, int(placed and wid in a.workers))
-        for sid, x in self.x.items():
-            a = incumbent.get(sid) if _get(hint, x) else None
+            for r, lit in self.in_room.get(sid, {}).items():
+                _set(hint, lit, int(fits and a.room == r))
+            for wid, lit in self.staffed[sid].items():
+                _set(hint, lit, int(fits and wid in a.workers))
+
+    def _hint_objective_parts(self, hint: dict, incumbent: dict[str, Assignment]) -> None:
+        scn = self.scn
+        for sid, placed in self.placed.items():
+            a = incumbent.get(sid) if _get(hint, placed) else None
             s = scn.session_by_id[sid]
-            if sid in self.brk:
+            if sid in self.broken:
                 broken = a is not None and not set(a.workers) & set(s.continuity_workers)
-                _set(hint, self.brk[sid], int(broken))
-            if sid in self.dev:
-                _set(hint, self.dev[sid], abs(a.start - s.preferred_start) if a else 0)
-            if sid in self.keep:
+                _set(hint, self.broken[sid], int(broken))
+            if sid in self.deviation:
+                _set(hint, self.deviation[sid], abs(a.start - s.preferred_start) if a else 0)
+            if sid in self.kept:
                 p = self.prev_of.get(sid)
                 same = a is not None and p is not None and _key(a) == _key(p)
-                _set(hint, self.keep[sid], int(same))
-        for wid, nodes in self.nodes.items():
-            mine = [
-                (incumbent[s.id].start, s)
-                for s in {n[0].id: n[0] for n in nodes}.values()
-                if _get(hint, self.z[s.id][wid]) == 1
-            ]
-            spans = []
-            for _start, s in mine:
-                a = incumbent[s.id]
-                venue = None if s.virtual else scn.room_by_id[a.room].venue
-                spans.append(
-                    Span(
-                        s.id,
-                        s.day,
-                        a.start - s.transport_before,
-                        a.start + s.duration + s.transport_after,
-                        venue,
-                    )
+                _set(hint, self.kept[sid], int(same))
+
+    def _hint_route(
+        self, hint: dict, incumbent: dict[str, Assignment], wid: str, nodes: list
+    ) -> None:
+        """The worker's hinted sessions in time order, as a path from and back to node 0."""
+        scn = self.scn
+        mine = [
+            (incumbent[s.id].start, s)
+            for s in {n[0].id: n[0] for n in nodes}.values()
+            if _get(hint, self.staffed[s.id][wid]) == 1
+        ]
+        spans = []
+        for _start, s in mine:
+            a = incumbent[s.id]
+            venue = None if s.virtual else scn.room_by_id[a.room].venue
+            spans.append(
+                Span(
+                    s.id,
+                    s.day,
+                    a.start - s.transport_before,
+                    a.start + s.duration + s.transport_after,
+                    venue,
                 )
-            located = route_locations(scn, wid, spans) or [(x, x.venue) for x in spans]
-            route = [(x.sid, loc) for x, loc in located]
-            chosen = {}
-            for i, (s, v, _) in enumerate(nodes, start=1):
-                chosen[(s.id, v)] = i
-            seq = []
-            for sid, v in route:
-                i = chosen.get((sid, v))
-                if i is None:  # location not offered: any copy of the session
-                    i = next(k for k, (s, _, _) in enumerate(nodes, start=1) if s.id == sid)
-                seq.append(i)
-            on = set()
-            if seq:
-                path = [0, *seq, 0]
-                on = set(zip(path, path[1:], strict=False))
-            for i, (_s, _v, lit) in enumerate(nodes, start=1):
-                if _get(hint, lit) is None:
-                    _set(hint, lit, int(i in seq))
-            for i, j, lit in self.arcs[wid]:
-                if i == j:
-                    continue
-                _set(hint, lit, int((i, j) in on))
-            _set(hint, self.arcs[wid][0][2], int(not seq))
-        for var, value in hint.values():
-            m.AddHint(var, value)
+            )
+        located = route_locations(scn, wid, spans) or [(span, span.venue) for span in spans]
+        route = [(span.sid, loc) for span, loc in located]
+        chosen = {}
+        for i, (s, v, _) in enumerate(nodes, start=1):
+            chosen[(s.id, v)] = i
+        seq = []
+        for sid, v in route:
+            i = chosen.get((sid, v))
+            if i is None:  # location not offered: any copy of the session
+                i = next(k for k, (s, _, _) in enumerate(nodes, start=1) if s.id == sid)
+            seq.append(i)
+        on = set()
+        if seq:
+            path = [0, *seq, 0]
+            on = set(zip(path, path[1:], strict=False))
+        for i, (_s, _v, lit) in enumerate(nodes, start=1):
+            if _get(hint, lit) is None:
+                _set(hint, lit, int(i in seq))
+        for i, j, lit in self.arcs[wid]:
+            if i == j:
+                continue
+            _set(hint, lit, int((i, j) in on))
+        _set(hint, self.arcs[wid][0][2], int(not seq))
 
     def assignments(self, solver: cp_model.CpSolver) -> dict[str, Assignment]:
         out = {}
-        for sid, x in self.x.items():
-            if not solver.Value(x):
+        for sid, placed in self.placed.items():
+            if not solver.Value(placed):
                 continue
-            start = solver.Value(self.st[sid]) * self.g
-            room = next((r for r, y in self.y.get(sid, {}).items() if solver.Value(y)), None)
-            workers = tuple(w for w, z in self.z[sid].items() if solver.Value(z))
+            start = solver.Value(self.start_slot[sid]) * self.grid
+            room = next(
+                (r for r, lit in self.in_room.get(sid, {}).items() if solver.Value(lit)), None
+            )
+            workers = tuple(w for w, lit in self.staffed[sid].items() if solver.Value(lit))
             out[sid] = Assignment(sid, start, room, workers)
         return out
 
@@ -538,82 +652,174 @@ def solve(
     The returned rota is always valid: a day model's answer replaces the incumbent (greedy)
     only when the whole rota stays valid and is no worse.
     """
-    from .explain import explain_with_rota
-
-    t0 = time.monotonic()
-    scn = scenario
-    check_pins(scn)
-    last_report = [0.0]
-
-    def notify(info: dict, force: bool = False) -> None:
-        if progress is None:
-            return
-        now = time.monotonic()
-        if force or now - last_report[0] >= 0.25:
-            last_report[0] = now
-            progress(info)
-
+    started = time.monotonic()
+    check_pins(scenario)
+    notify = _Throttled(progress)
     notify({"stage": "greedy", "fraction": 0.0, "objective": None, "bound": None}, True)
-    start_sol = Greedy(scn).run(previous)
-    greedy_seconds = time.monotonic() - t0
-    incumbent = {a.session: a for a in start_sol.assignments}
-    prev_keys = None
-    prev_map = None
-    if previous is not None:
-        prev_map = {s.id: None for s in scn.sessions}
-        prev_map.update({a.session: a for a in previous.assignments if a.session in prev_map})
-        prev_keys = {sid: _key(a) for sid, a in prev_map.items()}
-    report, current = _objective(scn, incumbent, prev_keys)
+    greedy_rota = Greedy(scenario).run(previous)
+    greedy_seconds = time.monotonic() - started
+    incumbent = {a.session: a for a in greedy_rota.assignments}
+    prev_map, prev_keys = _previous_maps(scenario, previous)
+    report, current = _objective(scenario, incumbent, prev_keys)
     greedy_objective = report.objective
     notify({"stage": "greedy", "fraction": 0.05, "objective": current, "bound": None}, True)
 
-    days = sorted({s.day for s in scn.sessions})
-    counts = {d: sum(1 for s in scn.sessions if s.day == d) for d in days}
-    total = sum(counts.values()) or 1
-    if deterministic:  # the same budgets whatever the machine's speed
-        budget = max(0.5, time_limit * 0.6)
-    else:
-        budget = max(0.5, time_limit * 0.92 - greedy_seconds - 0.5)
-    day_results: list[DayResult] = []
-    all_optimal = True
-    done = 0
-    for day in days:
-        elapsed = time.monotonic() - t0
-        if deterministic:
-            day_budget = budget * counts[day] / total
+    days = _DaySolves(
+        scenario,
+        time_limit=time_limit,
+        seed=seed,
+        deterministic=deterministic,
+        max_workers=max_workers,
+        prev_map=prev_map,
+        prev_keys=prev_keys,
+        notify=notify,
+        started=started,
+    )
+    incumbent = days.run(incumbent, current, greedy_seconds)
+    solution, final = _valid_solution(scenario, incumbent)
+    solution.stats = _solve_stats(final, days, greedy_objective, greedy_seconds)
+    if previous is not None:
+        solution.stats.update(change_stats(previous, solution))
+    notify(
+        {
+            "stage": "done",
+            "fraction": 1.0,
+            "objective": final.objective,
+            "bound": solution.stats["bound"],
+        },
+        True,
+    )
+    return solution
+
+
+class _Throttled:
+    """Progress reports at most every 0.25 s unless forced; nothing without a callback."""
+
+    def __init__(self, progress: Callable[[dict], None] | None):
+        self.progress = progress
+        self.last = 0.0
+
+    def __call__(self, info: dict, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= 0.25:
+            self.last = now
+            self.progress(info)
+
+    @property
+    def callback(self) -> _Throttled | None:
+        return self if self.progress is not None else None
+
+
+def _previous_maps(
+    scenario: Scenario, previous: Solution | None
+) -> tuple[dict | None, dict | None]:
+    """Each session's previous assignment (None if it had none), and the key of each."""
+    if previous is None:
+        return None, None
+    prev_map = {s.id: None for s in scenario.sessions}
+    prev_map.update({a.session: a for a in previous.assignments if a.session in prev_map})
+    prev_keys = {sid: _key(a) for sid, a in prev_map.items()}
+    return prev_map, prev_keys
+
+
+class _DaySolves:
+    """The CP-SAT stage of solve, day after day, each on the time its share of sessions earns."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+        max_workers: int | None,
+        prev_map: dict | None,
+        prev_keys: dict | None,
+        notify: _Throttled,
+        started: float,
+    ):
+        self.scenario, self.time_limit, self.seed = scenario, time_limit, seed
+        self.deterministic, self.max_workers, self.started = deterministic, max_workers, started
+        self.prev_map, self.prev_keys, self.notify = prev_map, prev_keys, notify
+        self.results: list[DayResult] = []
+        self.all_optimal = True
+
+    def run(
+        self, incumbent: dict[str, Assignment], current: float, greedy_seconds: float
+    ) -> dict[str, Assignment]:
+        """The incumbent rota after every day had its turn."""
+        sessions = self.scenario.sessions
+        days = sorted({s.day for s in sessions})
+        counts = {d: sum(1 for s in sessions if s.day == d) for d in days}
+        total = sum(counts.values()) or 1
+        if self.deterministic:  # the same budgets whatever the machine's speed
+            budget = max(0.5, self.time_limit * 0.6)
         else:
-            remaining = time_limit * 0.92 - elapsed - 0.3
-            left = sum(counts[d] for d in days[days.index(day) :])
-            day_budget = remaining * counts[day] / left
-        if day_budget < 0.2:
-            all_optimal = False
-            day_results.append(DayResult(day, {}, [], None, False))
-            continue
-        usage = _usage_by_day(scn, incumbent)
+            budget = max(0.5, self.time_limit * 0.92 - greedy_seconds - 0.5)
+        done = 0
+        for day in days:
+            if self.deterministic:
+                day_budget = budget * counts[day] / total
+            else:
+                remaining = self.time_limit * 0.92 - (time.monotonic() - self.started) - 0.3
+                left = sum(counts[d] for d in days[days.index(day) :])
+                day_budget = remaining * counts[day] / left
+            if day_budget < 0.2:
+                self.all_optimal = False
+                self.results.append(DayResult(day, {}, [], None, False))
+                continue
+            share = counts[day] / total
+            result = self._solve(day, incumbent, counts[day], day_budget, done / total, share)
+            self.results.append(result)
+            self.all_optimal = self.all_optimal and result.coverage_optimal
+            if result.assignments is not None:
+                incumbent, current = self._accept(day, incumbent, current, result)
+            done += counts[day]
+            self.notify(
+                {"stage": "cost", "day": day, "fraction": done / total, "objective": current},
+                True,
+            )
+        return incumbent
+
+    def _solve(
+        self,
+        day: str,
+        incumbent: dict[str, Assignment],
+        n_day: int,
+        seconds: float,
+        fraction0: float,
+        share: float,
+    ) -> DayResult:
+        """The day's result, on the contract minutes the other days leave each worker."""
+        scenario = self.scenario
+        usage = _usage_by_day(scenario, incumbent)
         caps = {}
-        for w in scn.workers:
+        for w in scenario.workers:
             other = sum(v for (wid, d), v in usage.items() if wid == w.id and d != day)
             caps[w.id] = w.contract_minutes - other
-        n_day = counts[day]
-        limit = max_workers if max_workers is not None else _auto_max_workers(scn, n_day)
+        limit = self.max_workers
+        if limit is None:
+            limit = _auto_max_workers(scenario, n_day)
         try:
-            res = _solve_day(
-                scn,
+            return _solve_day(
+                scenario,
                 day,
                 incumbent,
                 caps,
-                prev_map,
+                self.prev_map,
                 limit,
-                day_budget,
-                seed,
-                deterministic,
-                notify if progress is not None else None,
-                done / total,
-                counts[day] / total,
+                seconds,
+                self.seed,
+                self.deterministic,
+                self.notify.callback,
+                fraction0,
+                share,
             )
         except Exception as error:  # noqa: BLE001 - the greedy rota of the day stands
-            res = DayResult(day, None)
-            res.stages.append(
+            result = DayResult(day, None)
+            result.stages.append(
                 {
                     "name": "error",
                     "objective": None,
@@ -622,96 +828,123 @@ def solve(
                     "wall_seconds": 0.0,
                 }
             )
-        day_results.append(res)
-        all_optimal = all_optimal and res.coverage_optimal
-        if res.assignments is not None:
-            candidate = {k: v for k, v in incumbent.items() if scn.session_by_id[k].day != day}
-            candidate.update(res.assignments)
-            cand_report, value = _objective(scn, candidate, prev_keys)
-            if cand_report.valid and value <= current + 1e-6:
-                incumbent, current = candidate, value
-            else:
-                res.stages.append(
-                    {
-                        "name": "accept",
-                        "status": "REJECTED" if not cand_report.valid else "WORSE",
-                        "objective": value,
-                        "bound": None,
-                        "wall_seconds": 0.0,
-                    }
-                )
-        done += counts[day]
-        notify(
-            {"stage": "cost", "day": day, "fraction": done / total, "objective": current},
-            True,
-        )
+            return result
 
-    rota = Rota(scn)
-    for a in incumbent.values():
+    def _accept(
+        self, day: str, incumbent: dict[str, Assignment], current: float, result: DayResult
+    ) -> tuple[dict[str, Assignment], float]:
+        """The rota with the day's answer if it stays valid and no worse, else the incumbent."""
+        scenario = self.scenario
+        candidate = {k: v for k, v in incumbent.items() if scenario.session_by_id[k].day != day}
+        candidate.update(result.assignments)
+        candidate_report, value = _objective(scenario, candidate, self.prev_keys)
+        if candidate_report.valid and value <= current + 1e-6:
+            return candidate, value
+        result.stages.append(
+            {
+                "name": "accept",
+                "status": "REJECTED" if not candidate_report.valid else "WORSE",
+                "objective": value,
+                "bound": None,
+                "wall_seconds": 0.0,
+            }
+        )
+        return incumbent, current
+
+
+def _rota_of(scenario: Scenario, assignments) -> Rota:
+    rota = Rota(scenario)
+    for a in assignments:
         rota.add(a)
-    sol = Solution(
-        scn.name,
-        [incumbent[s.id] for s in scn.sessions if s.id in incumbent],
+    return rota
+
+
+def _valid_solution(
+    scenario: Scenario, incumbent: dict[str, Assignment]
+) -> tuple[Solution, Report]:
+    """The incumbent as a solution with reasons for what is left out, and its check."""
+    from .explain import explain_with_rota
+
+    rota = _rota_of(scenario, incumbent.values())
+    solution = Solution(
+        scenario.name,
+        [incumbent[s.id] for s in scenario.sessions if s.id in incumbent],
         [
-            Unassigned(s.id, explain_with_rota(scn, s.id, rota))
-            for s in scn.sessions
+            Unassigned(s.id, explain_with_rota(scenario, s.id, rota))
+            for s in scenario.sessions
             if s.id not in incumbent
         ],
     )
-    final = check(scn, sol)
+    final = check(scenario, solution)
     if not final.valid:  # never expected: drop what does not fit rather than return it
-        kept = sanitize(scn, sol.assignments)
-        rota = Rota(scn)
-        for a in kept:
-            rota.add(a)
-        sol = Solution(
-            scn.name,
+        kept = sanitize(scenario, solution.assignments)
+        rota = _rota_of(scenario, kept)
+        solution = Solution(
+            scenario.name,
             kept,
             [
-                Unassigned(s.id, explain_with_rota(scn, s.id, rota))
-                for s in scn.sessions
+                Unassigned(s.id, explain_with_rota(scenario, s.id, rota))
+                for s in scenario.sessions
                 if s.id not in rota.assigned
             ],
         )
-        final = check(scn, sol)
-    cov_bound = None
-    if day_results and all(r.coverage_bound is not None for r in day_results):
-        cov_bound = round(sum(r.coverage_bound for r in day_results), 3)
-    total_bound = None
-    if day_results and all(r.total_bound is not None for r in day_results):
-        total_bound = round(sum(r.total_bound for r in day_results), 3)
-        total_bound = max(total_bound, cov_bound or 0)
+        final = check(scenario, solution)
+    return solution, final
+
+
+def _bounds(results: list[DayResult]) -> tuple[float | None, float | None]:
+    """(Bound on the objective, bound on the coverage penalty): sums over days, if all have one."""
+    coverage = None
+    if results and all(r.coverage_bound is not None for r in results):
+        coverage = round(sum(r.coverage_bound for r in results), 3)
+    total = None
+    if results and all(r.total_bound is not None for r in results):
+        total = round(sum(r.total_bound for r in results), 3)
+        total = max(total, coverage or 0)
+    return (total if total is not None else coverage), coverage
+
+
+def _stage_totals(results: list[DayResult]) -> list[dict]:
+    """Each CP-SAT stage summed over the days."""
     stages = []
     for name in ("coverage-bound", "objective-bound", "coverage", "cost"):
-        parts = [st for r in day_results for st in r.stages if st["name"] == name]
+        parts = [stage for r in results for stage in r.stages if stage["name"] == name]
         if not parts:
             continue
-        statuses = {st["status"] for st in parts}
-        bounds = [st["bound"] for st in parts]
+        statuses = {stage["status"] for stage in parts}
+        bounds = [stage["bound"] for stage in parts]
         stages.append(
             {
                 "name": name,
-                "objective": round(sum(st["objective"] or 0 for st in parts), 3),
+                "objective": round(sum(stage["objective"] or 0 for stage in parts), 3),
                 "bound": None if None in bounds else round(sum(bounds), 3),
                 "status": "OPTIMAL" if statuses == {"OPTIMAL"} else "/".join(sorted(statuses)),
-                "wall_seconds": round(sum(st["wall_seconds"] for st in parts), 3),
+                "wall_seconds": round(sum(stage["wall_seconds"] for stage in parts), 3),
             }
         )
-    sol.stats = {
+    return stages
+
+
+def _solve_stats(
+    final: Report, days: _DaySolves, greedy_objective: float, greedy_seconds: float
+) -> dict:
+    bound, coverage_bound = _bounds(days.results)
+    stages = _stage_totals(days.results)
+    return {
         "solver": "cp-sat",
-        "wall_seconds": round(time.monotonic() - t0, 3),
+        "wall_seconds": round(time.monotonic() - days.started, 3),
         "objective": final.objective,
-        "bound": total_bound if total_bound is not None else cov_bound,
-        "coverage_bound": cov_bound,
-        "coverage_optimal": all_optimal,
+        "bound": bound,
+        "coverage_bound": coverage_bound,
+        "coverage_optimal": days.all_optimal,
         "coverage_penalty": round(
             sum(c["cost"] for c in final.components["unassigned"].values()), 3
         ),
         "greedy_objective": greedy_objective,
         "valid": final.valid,
-        "deterministic": deterministic,
-        "seed": seed,
-        "time_limit": time_limit,
+        "deterministic": days.deterministic,
+        "seed": days.seed,
+        "time_limit": days.time_limit,
         "stages": [
             {
                 "name": "greedy",
@@ -722,20 +955,8 @@ def solve(
             },
             *stages,
         ],
-        "days": [{"day": r.day, "stages": r.stages} for r in day_results],
+        "days": [{"day": r.day, "stages": r.stages} for r in days.results],
     }
-    if previous is not None:
-        sol.stats.update(change_stats(previous, sol))
-    notify(
-        {
-            "stage": "done",
-            "fraction": 1.0,
-            "objective": final.objective,
-            "bound": sol.stats["bound"],
-        },
-        True,
-    )
-    return sol
 
 
 def _auto_max_workers(scn: Scenario, n_day: int) -> int:
@@ -791,20 +1012,20 @@ def _solve_day(
     # whole contracts), so the bound holds for the whole horizon, not just this day.
     full = {w.id: w.contract_minutes for w in scn.workers}
     relax = DayModel(scn, day, incumbent, full, None, len(scn.workers), relaxed=True)
-    S = relax.scale
-    if not relax.x:
+    scale = relax.scale
+    if not relax.placed:
         res.coverage_bound = res.total_bound = relax.fixed_penalty
         res.coverage_optimal = True
         res.assignments = {}
         return res
-    relax.m.Minimize(relax.uncovered)
+    relax.model.Minimize(relax.uncovered)
     t1 = time.monotonic()
     solver = _params(0.2 * seconds, seed, deterministic)
-    status = solver.Solve(relax.m)
+    status = solver.Solve(relax.model)
     ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     lb = solver.BestObjectiveBound() if ok or status == cp_model.UNKNOWN else 0
     lb = max(0, lb)
-    res.coverage_bound = lb / S + relax.fixed_penalty
+    res.coverage_bound = lb / scale + relax.fixed_penalty
     res.stages.append(
         {
             "name": "coverage-bound",
@@ -817,12 +1038,12 @@ def _solve_day(
 
     # Stage 1a': the same relaxation for the whole objective but travel: a proven lower
     # bound on the day's part of the objective.
-    relax.m.Minimize(relax.uncovered + relax.cost)
+    relax.model.Minimize(relax.uncovered + relax.cost)
     t1b = time.monotonic()
     solver = _params(0.1 * seconds, seed, deterministic)
-    status = solver.Solve(relax.m)
+    status = solver.Solve(relax.model)
     if status not in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        res.total_bound = max(0.0, solver.BestObjectiveBound()) / S + relax.fixed_penalty
+        res.total_bound = max(0.0, solver.BestObjectiveBound()) / scale + relax.fixed_penalty
     res.stages.append(
         {
             "name": "objective-bound",
@@ -834,7 +1055,7 @@ def _solve_day(
     )
 
     dm = DayModel(scn, day, incumbent, caps, prev_map, max_workers)
-    m = dm.m
+    model = dm.model
     value1 = dm.incumbent_uncovered
     res.assignments = {k: v for k, v in incumbent.items() if scn.session_by_id[k].day == day}
     t2 = time.monotonic()
@@ -842,51 +1063,51 @@ def _solve_day(
     stage1_ran = value1 > lb + 0.5
     if stage1_ran:
         # Stage 1b: the greedy misses coverage the bound allows: maximise it in the full model.
-        m.Minimize(dm.uncovered)
+        model.Minimize(dm.uncovered)
         left = 0.8 * seconds if deterministic else seconds - (time.monotonic() - t_start)
         solver = _params(0.4 * left, seed, deterministic)
-        status1 = solver.Solve(m, _Progress(report("coverage", 0.2, S)) if notify else None)
+        status1 = solver.Solve(model, _Progress(report("coverage", 0.2, scale)) if notify else None)
         found = status1 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         if found and round(solver.ObjectiveValue()) < value1:
             value1 = round(solver.ObjectiveValue())
             res.assignments = dm.assignments(solver)
             values = list(solver.ResponseProto().solution)
-            m.ClearHints()
+            model.ClearHints()
             for i, value in enumerate(values):
-                m.AddHint(m.GetIntVarFromProtoIndex(i), value)
+                model.AddHint(model.GetIntVarFromProtoIndex(i), value)
     res.coverage_optimal = value1 <= lb + 0.5
     res.stages.append(
         {
             "name": "coverage",
-            "objective": round(value1 / S + dm.fixed_penalty, 3),
+            "objective": round(value1 / scale + dm.fixed_penalty, 3),
             "bound": round(res.coverage_bound, 3),
             "status": "OPTIMAL" if res.coverage_optimal else STATUS.get(status1, str(status1)),
             "wall_seconds": round(time.monotonic() - t1, 3),
         }
     )
     # Stage 2: hold coverage, minimise the rest of the objective.
-    m.Add(dm.uncovered <= value1)
-    m.Minimize(dm.cost)
+    model.Add(dm.uncovered <= value1)
+    model.Minimize(dm.cost)
     if deterministic:  # budgets must not depend on the wall clock
         left = 0.8 * seconds * (0.6 if stage1_ran else 1.0)
     else:
         left = max(0.2, seconds - (time.monotonic() - t_start))
     solver2 = _params(left, seed, deterministic)
     t3 = time.monotonic()
-    status2 = solver2.Solve(m, _Progress(report("cost", 0.7, S)) if notify else None)
+    status2 = solver2.Solve(model, _Progress(report("cost", 0.7, scale)) if notify else None)
     ok2 = status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    base = value1 / S + dm.fixed_penalty
+    base = value1 / scale + dm.fixed_penalty
     res.stages.append(
         {
             "name": "cost",
-            "objective": round(solver2.ObjectiveValue() / S + base, 3) if ok2 else None,
-            "bound": round(solver2.BestObjectiveBound() / S + base, 3) if ok2 else None,
+            "objective": round(solver2.ObjectiveValue() / scale + base, 3) if ok2 else None,
+            "bound": round(solver2.BestObjectiveBound() / scale + base, 3) if ok2 else None,
             "status": STATUS.get(status2, str(status2)),
             "wall_seconds": round(time.monotonic() - t3, 3),
         }
     )
     del t2
     if ok2:
-        res.cost_bound = solver2.BestObjectiveBound() / S + base
+        res.cost_bound = solver2.BestObjectiveBound() / scale + base
         res.assignments = dm.assignments(solver2)
     return res

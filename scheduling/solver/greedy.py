@@ -24,7 +24,7 @@ def check_pins(scn: Scenario) -> None:
     if report.violations:
         index = {p.session: i for i, p in enumerate(scn.pinned)}
         first = report.violations[0]
-        named = next((sid for sid in index if f" {sid} " in f" {first} "), None)
+        named = next((sid for sid in index if sid in first.sessions), None)
         where = f"pinned[{index[named]}] ({named})" if named else "pinned"
         raise ScenarioError(f"{where}: the pin is infeasible: {first}")
 

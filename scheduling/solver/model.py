@@ -259,160 +259,23 @@ def _unique(ids: dict, item_id: str, reader: _Reader, what: str) -> None:
 
 def scenario_from_dict(d: Any) -> Scenario:
     """Read a ``contact-rota-scenario/1`` dict; raises ScenarioError naming the field."""
-    r = _Reader(d, "")
+    reader = _Reader(d, "")
     if not isinstance(d, dict):
         raise ScenarioError("scenario: expected a JSON object")
     if d.get("format") != SCENARIO_FORMAT:
-        raise r.fail("format", f"expected {SCENARIO_FORMAT!r}, got {d.get('format')!r}")
-    name = r.get("name", str, "")
-    days = r.strings("days", [])
-    grid = r.get("granularity_minutes", int, GRID_MINUTES)
+        raise reader.fail("format", f"expected {SCENARIO_FORMAT!r}, got {d.get('format')!r}")
+    name = reader.get("name", str, "")
+    days = reader.strings("days", [])
+    grid = reader.get("granularity_minutes", int, GRID_MINUTES)
     if grid <= 0:
-        raise r.fail("granularity_minutes", "must be positive")
-    turnaround = r.get("room_turnaround_minutes", int)
-    given = r.get("weights", dict, {})
-    weights = {**DEFAULT_WEIGHTS, **given}
-    weights["unassigned"] = {**DEFAULT_WEIGHTS["unassigned"], **given.get("unassigned", {})}
-    for key, value in weights.items():
-        values = value.values() if isinstance(value, dict) else [value]
-        if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in values):
-            raise r.fail(f"weights.{key}", "expected a number")
-
-    venues, rooms = {}, {}
-    for vr in r.items("venues"):
-        vid = vr.get("id", str)
-        _unique(venues, vid, vr, "venue")
-        room_list = []
-        for rr in vr.items("rooms", []):
-            rid = rr.get("id", str)
-            _unique(rooms, rid, rr, "room")
-            closed = _windows(rr, "closed")
-            room = Room(
-                rid,
-                vid,
-                rr.get("capacity", int),
-                frozenset(rr.strings("features", [])),
-                closed,
-            )
-            rooms[rid] = room
-            room_list.append(room)
-        opens, closes = vr.time("open"), vr.time("close")
-        venues[vid] = Venue(
-            vid,
-            vr.get("name", str, vid),
-            vr.get("area", str, None, optional_none=True),
-            opens,
-            closes,
-            tuple(room_list),
-        )
-
-    travel: dict[tuple[str, str], int] = {}
-    tr = _Reader(r.get("travel_minutes", dict, {}), "travel_minutes")
-    for a, row in tr.data.items():
-        if a not in venues:
-            raise tr.fail(a, f"unknown venue {a!r}")
-        row_reader = _Reader(row, f"travel_minutes.{a}")
-        if not isinstance(row, dict):
-            raise row_reader.fail(None, "expected an object")
-        for b in row:
-            if b not in venues:
-                raise row_reader.fail(b, f"unknown venue {b!r}")
-            value = row_reader.get(b, int)
-            for pair in ((a, b), (b, a)):
-                if travel.setdefault(pair, value) != value:
-                    raise row_reader.fail(
-                        b, f"travel {a}-{b} is given twice with two values ({travel[pair]})"
-                    )
-
-    workers = {}
-    for wr in r.items("workers"):
-        wid = wr.get("id", str)
-        _unique(workers, wid, wr, "worker")
-        kind = wr.get("kind", str, "permanent")
-        if kind not in KINDS:
-            raise wr.fail("kind", f"unknown kind {kind!r}")
-        base = wr.get("base", str, None, optional_none=True)
-        if base is not None and base not in venues:
-            raise wr.fail("base", f"unknown venue {base!r}")
-        workers[wid] = Worker(
-            wid,
-            wr.get("name", str, wid),
-            wr.get("area", str, None, optional_none=True),
-            kind,
-            base,
-            wr.get("contract_minutes", int),
-            frozenset(wr.strings("skills", [])),
-            _windows(wr, "available"),
-        )
-
-    sessions = {}
-    for sr in r.items("sessions"):
-        sid = sr.get("id", str)
-        _unique(sessions, sid, sr, "session")
-        priority = sr.get("priority", str)
-        if priority not in weights["unassigned"]:
-            raise sr.fail("priority", f"unknown priority {priority!r}")
-        mode = sr.get("mode", str, "supervised")
-        if mode not in MODES:
-            raise sr.fail("mode", f"unknown mode {mode!r}")
-        earliest, latest = sr.time("earliest_start"), sr.time("latest_start")
-        if latest < earliest:
-            raise sr.fail("latest_start", "is before earliest_start")
-        vlist = sr.strings("venues", [])
-        for v in vlist:
-            if v not in venues:
-                raise sr.fail("venues", f"unknown venue {v!r}")
-        if mode != "virtual" and not vlist:
-            raise sr.fail("venues", "a session held in a room needs at least one venue")
-        for key in ("continuity_workers", "excluded_workers"):
-            for w in sr.strings(key, []):
-                if w not in workers:
-                    raise sr.fail(key, f"unknown worker {w!r}")
-        needed = sr.get("workers_needed", int, 1)
-        if needed < 1:
-            raise sr.fail("workers_needed", "must be at least 1")
-        duration = sr.get("duration", int)
-        if duration <= 0:
-            raise sr.fail("duration", "must be positive")
-        sessions[sid] = Session(
-            sid,
-            tuple(sr.strings("children", [])),
-            sr.get("participants", int, 0),
-            priority,
-            mode,
-            duration,
-            sr.day("day"),
-            earliest,
-            latest,
-            sr.time("preferred_start", None, optional_none=True),
-            tuple(vlist),
-            frozenset(sr.strings("room_features", [])),
-            needed,
-            frozenset(sr.strings("worker_skills", [])),
-            sr.get("transport_before", int, 0),
-            sr.get("transport_after", int, 0),
-            tuple(sr.strings("continuity_workers", [])),
-            frozenset(sr.strings("excluded_workers", [])),
-        )
-
-    pins = []
-    seen = set()
-    for pr in r.items("pinned", []):
-        sid = pr.get("session", str)
-        if sid not in sessions:
-            raise pr.fail("session", f"unknown session {sid!r}")
-        if sid in seen:
-            raise pr.fail("session", f"session {sid!r} is pinned twice")
-        seen.add(sid)
-        room = pr.get("room", str, None, optional_none=True)
-        if room is not None and room not in rooms:
-            raise pr.fail("room", f"unknown room {room!r}")
-        pws = pr.strings("workers")
-        for w in pws:
-            if w not in workers:
-                raise pr.fail("workers", f"unknown worker {w!r}")
-        pins.append(Pin(sid, pr.time("start"), room, tuple(pws)))
-
+        raise reader.fail("granularity_minutes", "must be positive")
+    turnaround = reader.get("room_turnaround_minutes", int)
+    weights = _read_weights(reader)
+    venues, rooms = _read_venues(reader)
+    travel = _read_travel(reader, venues)
+    workers = _read_workers(reader, venues)
+    sessions = _read_sessions(reader, venues, workers, weights)
+    pins = _read_pins(reader, sessions, rooms, workers)
     return Scenario(
         name=name,
         days=tuple(days),
@@ -425,6 +288,183 @@ def scenario_from_dict(d: Any) -> Scenario:
         sessions=tuple(sessions.values()),
         pinned=tuple(pins),
     )
+
+
+def _read_weights(reader: _Reader) -> dict:
+    """The weights given, over the defaults (the unassigned ones priority by priority)."""
+    given = reader.get("weights", dict, {})
+    weights = {**DEFAULT_WEIGHTS, **given}
+    weights["unassigned"] = {**DEFAULT_WEIGHTS["unassigned"], **given.get("unassigned", {})}
+    for key, value in weights.items():
+        values = value.values() if isinstance(value, dict) else [value]
+        if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in values):
+            raise reader.fail(f"weights.{key}", "expected a number")
+    return weights
+
+
+def _read_venues(reader: _Reader) -> tuple[dict[str, Venue], dict[str, Room]]:
+    venues: dict[str, Venue] = {}
+    rooms: dict[str, Room] = {}
+    for venue_reader in reader.items("venues"):
+        vid = venue_reader.get("id", str)
+        _unique(venues, vid, venue_reader, "venue")
+        venue_rooms = []
+        for room_reader in venue_reader.items("rooms", []):
+            rid = room_reader.get("id", str)
+            _unique(rooms, rid, room_reader, "room")
+            closed = _windows(room_reader, "closed")
+            room = Room(
+                rid,
+                vid,
+                room_reader.get("capacity", int),
+                frozenset(room_reader.strings("features", [])),
+                closed,
+            )
+            rooms[rid] = room
+            venue_rooms.append(room)
+        opens, closes = venue_reader.time("open"), venue_reader.time("close")
+        venues[vid] = Venue(
+            vid,
+            venue_reader.get("name", str, vid),
+            venue_reader.get("area", str, None, optional_none=True),
+            opens,
+            closes,
+            tuple(venue_rooms),
+        )
+    return venues, rooms
+
+
+def _read_travel(reader: _Reader, venues: dict[str, Venue]) -> dict[tuple[str, str], int]:
+    """Minutes between venues, both directions; a pair given twice must agree."""
+    travel: dict[tuple[str, str], int] = {}
+    table = _Reader(reader.get("travel_minutes", dict, {}), "travel_minutes")
+    for a, row in table.data.items():
+        if a not in venues:
+            raise table.fail(a, f"unknown venue {a!r}")
+        row_reader = _Reader(row, f"travel_minutes.{a}")
+        if not isinstance(row, dict):
+            raise row_reader.fail(None, "expected an object")
+        for b in row:
+            if b not in venues:
+                raise row_reader.fail(b, f"unknown venue {b!r}")
+            value = row_reader.get(b, int)
+            for pair in ((a, b), (b, a)):
+                if travel.setdefault(pair, value) != value:
+                    raise row_reader.fail(
+                        b, f"travel {a}-{b} is given twice with two values ({travel[pair]})"
+                    )
+    return travel
+
+
+def _read_workers(reader: _Reader, venues: dict[str, Venue]) -> dict[str, Worker]:
+    workers: dict[str, Worker] = {}
+    for worker_reader in reader.items("workers"):
+        wid = worker_reader.get("id", str)
+        _unique(workers, wid, worker_reader, "worker")
+        kind = worker_reader.get("kind", str, "permanent")
+        if kind not in KINDS:
+            raise worker_reader.fail("kind", f"unknown kind {kind!r}")
+        base = worker_reader.get("base", str, None, optional_none=True)
+        if base is not None and base not in venues:
+            raise worker_reader.fail("base", f"unknown venue {base!r}")
+        workers[wid] = Worker(
+            wid,
+            worker_reader.get("name", str, wid),
+            worker_reader.get("area", str, None, optional_none=True),
+            kind,
+            base,
+            worker_reader.get("contract_minutes", int),
+            frozenset(worker_reader.strings("skills", [])),
+            _windows(worker_reader, "available"),
+        )
+    return workers
+
+
+def _read_sessions(
+    reader: _Reader, venues: dict[str, Venue], workers: dict[str, Worker], weights: dict
+) -> dict[str, Session]:
+    sessions: dict[str, Session] = {}
+    for session_reader in reader.items("sessions"):
+        sid = session_reader.get("id", str)
+        _unique(sessions, sid, session_reader, "session")
+        sessions[sid] = _read_session(session_reader, sid, venues, workers, weights)
+    return sessions
+
+
+def _read_session(
+    reader: _Reader, sid: str, venues: dict[str, Venue], workers: dict[str, Worker], weights: dict
+) -> Session:
+    priority = reader.get("priority", str)
+    if priority not in weights["unassigned"]:
+        raise reader.fail("priority", f"unknown priority {priority!r}")
+    mode = reader.get("mode", str, "supervised")
+    if mode not in MODES:
+        raise reader.fail("mode", f"unknown mode {mode!r}")
+    earliest, latest = reader.time("earliest_start"), reader.time("latest_start")
+    if latest < earliest:
+        raise reader.fail("latest_start", "is before earliest_start")
+    session_venues = reader.strings("venues", [])
+    for venue_id in session_venues:
+        if venue_id not in venues:
+            raise reader.fail("venues", f"unknown venue {venue_id!r}")
+    if mode != "virtual" and not session_venues:
+        raise reader.fail("venues", "a session held in a room needs at least one venue")
+    for key in ("continuity_workers", "excluded_workers"):
+        for worker_id in reader.strings(key, []):
+            if worker_id not in workers:
+                raise reader.fail(key, f"unknown worker {worker_id!r}")
+    needed = reader.get("workers_needed", int, 1)
+    if needed < 1:
+        raise reader.fail("workers_needed", "must be at least 1")
+    duration = reader.get("duration", int)
+    if duration <= 0:
+        raise reader.fail("duration", "must be positive")
+    return Session(
+        sid,
+        tuple(reader.strings("children", [])),
+        reader.get("participants", int, 0),
+        priority,
+        mode,
+        duration,
+        reader.day("day"),
+        earliest,
+        latest,
+        reader.time("preferred_start", None, optional_none=True),
+        tuple(session_venues),
+        frozenset(reader.strings("room_features", [])),
+        needed,
+        frozenset(reader.strings("worker_skills", [])),
+        reader.get("transport_before", int, 0),
+        reader.get("transport_after", int, 0),
+        tuple(reader.strings("continuity_workers", [])),
+        frozenset(reader.strings("excluded_workers", [])),
+    )
+
+
+def _read_pins(
+    reader: _Reader,
+    sessions: dict[str, Session],
+    rooms: dict[str, Room],
+    workers: dict[str, Worker],
+) -> list[Pin]:
+    pins = []
+    seen = set()
+    for pin_reader in reader.items("pinned", []):
+        sid = pin_reader.get("session", str)
+        if sid not in sessions:
+            raise pin_reader.fail("session", f"unknown session {sid!r}")
+        if sid in seen:
+            raise pin_reader.fail("session", f"session {sid!r} is pinned twice")
+        seen.add(sid)
+        room = pin_reader.get("room", str, None, optional_none=True)
+        if room is not None and room not in rooms:
+            raise pin_reader.fail("room", f"unknown room {room!r}")
+        pinned_workers = pin_reader.strings("workers")
+        for worker_id in pinned_workers:
+            if worker_id not in workers:
+                raise pin_reader.fail("workers", f"unknown worker {worker_id!r}")
+        pins.append(Pin(sid, pin_reader.time("start"), room, tuple(pinned_workers)))
+    return pins
 
 
 def _windows_out(entries: tuple[tuple[str, int, int], ...]) -> list[dict]:
