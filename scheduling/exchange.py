@@ -7,7 +7,6 @@ write an answer back) and the week's current rota as a solution; the solver neve
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -21,8 +20,6 @@ from scheduling import solver
 from scheduling.models import ContactSession, RotaWeek, SessionWorker
 from staffing.models import Absence, Worker
 from venues.models import RoomClosure, TravelTime, Venue
-
-SESSION_ID = re.compile(r"\bs(\d+)\b")
 
 
 def session_key(pk: int) -> str:

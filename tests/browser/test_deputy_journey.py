@@ -72,7 +72,7 @@ def a_valid_start(week: RotaWeek, session: ContactSession) -> str:
             unassigned=list(problem.current.unassigned),
         )
         report = solver.check(problem.scenario, candidate)
-        if not [v for v in report.violations if key in re.findall(r"\bs\d+\b", v)]:
+        if not [v for v in report.violations if key in v.sessions]:
             return f"{minute // 60:02d}:{minute % 60:02d}"
     return f"{current.start // 60:02d}:{current.start % 60:02d}"
 

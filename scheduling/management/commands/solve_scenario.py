@@ -43,4 +43,4 @@ class Command(BaseCommand):
             f"written to {output}"
         )
         if not report.valid:
-            raise CommandError("; ".join(report.violations[:10]), returncode=1)
+            raise CommandError("; ".join(str(v) for v in report.violations[:10]), returncode=1)
