@@ -178,7 +178,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The service's day (PRODUCT.md): open Monday to Friday 08:30-19:00.
+# Minutes a room stays free between two sessions, for cleaning.
 ROOM_TURNAROUND_MINUTES = env_int("ROOM_TURNAROUND_MINUTES", 15)
 
 # Celery. With no broker configured, a file-system transport lets `make run` work with no

@@ -22,3 +22,7 @@ class SchedulingConfig(AppConfig):
         audit.track(RotaWeek)
         audit.track(SessionWorker, child_of="session")
         audit.track(ContactSession)
+
+        # Registers the Celery tasks in every process (web and worker alike), so services
+        # can queue them by name without importing the module that imports them.
+        from . import tasks  # noqa: F401

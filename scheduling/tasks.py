@@ -11,13 +11,14 @@ from django.utils import timezone
 from lib.weeks import monday_of
 from scheduling.models import RotaWeek, SolverRun
 from scheduling.services.plan_changes import referrals_end_expired
-from scheduling.services.solving import solver_run_execute, solver_run_start
+from scheduling.services.solving import SOLVE_WEEK_TASK, solver_run_execute, solver_run_start
 from scheduling.services.weeks import rota_week_get
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    name=SOLVE_WEEK_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from auditlog.context import disable_auditlog
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -88,6 +89,9 @@ def solver_run_start(
 
 
 QUEUE_UNAVAILABLE = "Planning is unavailable: the task queue cannot be reached."
+# Looked up by name in the Celery app's task registry, so this module need not import the
+# task module that imports it.
+SOLVE_WEEK_TASK = "scheduling.tasks.solve_week"
 
 
 def solver_run_send(*, run: SolverRun) -> bool:
@@ -96,13 +100,11 @@ def solver_run_send(*, run: SolverRun) -> bool:
     Otherwise the run would sit "queued" for ever and the board would wait on it; the deputy
     is told planning is unavailable, and everything else keeps working.
     """
-    from scheduling.tasks import solve_week
-
     try:
         # A fresh connection each time (plans are started a few times a day): it reads the
         # broker URL as configured now, and a dead broker fails fast instead of retrying.
-        with solve_week.app.connection_for_write() as connection:
-            solve_week.apply_async(
+        with current_app.connection_for_write() as connection:
+            current_app.tasks[SOLVE_WEEK_TASK].apply_async(
                 args=[run.pk],
                 connection=connection,
                 retry=True,

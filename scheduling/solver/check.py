@@ -1,4 +1,4 @@
-"""The checker: hard rules 1-10 and the objective of FORMAT.md, on Scenario/Solution objects."""
+"""The checker: the hard rules and the objective of the scenario format (docs/solver.md)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ def _same(text: str) -> str:
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken hard rule of FORMAT.md; ``str()`` is the checker's message (score.py's too).
+    """One broken hard rule of the scenario format; ``str()`` is the checker's message.
 
     ``sessions`` lists every session the message names, in its order, and ``times`` the
     (start, end) minutes of the first ones where the message gives their time (a worker's
