@@ -7,8 +7,7 @@ import copy
 import pytest
 
 from scheduling.solver import Violation, check, greedy, scenario_from_dict, solution_from_dict
-
-from .conftest import SCORE, TINY, TINY_SOLUTION, score_report
+from tests.solver.scenarios import SCORE, TINY, TINY_SOLUTION, score_report
 
 
 def _verdicts(scenario_dict: dict, solution_dict: dict):

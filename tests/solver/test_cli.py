@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import TINY, TINY_SOLUTION
+from tests.solver.scenarios import TINY, TINY_SOLUTION
 
 REPO = Path(__file__).resolve().parents[2]
 

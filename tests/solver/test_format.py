@@ -15,8 +15,7 @@ from scheduling.solver import (
     solution_from_dict,
     solution_to_dict,
 )
-
-from .conftest import TINY_SOLUTION, shared_file
+from tests.solver.scenarios import TINY_SOLUTION, shared_file
 
 
 def test_the_shared_scenarios_load_with_their_counts():

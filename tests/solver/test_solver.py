@@ -14,8 +14,7 @@ from scheduling.solver import (
     scenario_from_dict,
     solve,
 )
-
-from .conftest import TINY, score_report
+from tests.solver.scenarios import TINY, score_report
 
 
 def _valid_everywhere(scenario_dict, sol):
@@ -205,7 +204,6 @@ def test_the_safety_net_keeps_what_fits_and_drops_a_clash(tiny):
 
 def solution_from_dict_tiny(tiny):
     from scheduling.solver import solution_from_dict
-
-    from .conftest import TINY_SOLUTION
+    from tests.solver.scenarios import TINY_SOLUTION
 
     return solution_from_dict(TINY_SOLUTION, tiny).assignments

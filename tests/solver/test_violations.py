@@ -7,8 +7,7 @@ import copy
 import pytest
 
 from scheduling.solver import Violation, check, scenario_from_dict, solution_from_dict
-
-from .conftest import DAY, TINY
+from tests.solver.scenarios import DAY, TINY
 
 
 def _all(scenario: dict, solution: dict, kind: str) -> list[Violation]:
