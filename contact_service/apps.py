@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class TrustConfig(AppConfig):
+class ContactServiceConfig(AppConfig):
     """The project itself: settings, URLs, Celery, and stamping a session at login."""
 
     name = "contact_service"

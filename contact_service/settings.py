@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "desk",
     "mywork",
     "demo",
-    "contact_service.apps.TrustConfig",
+    "contact_service.apps.ContactServiceConfig",
 ]
 
 MIDDLEWARE = [
