@@ -207,6 +207,17 @@ ADULTS = [
 ]
 
 
+SHARED_NOTES = [
+    "",
+    "",
+    "Child may be unsettled at the start; allow time to settle with the carer.",
+    "Parent must not discuss the court case with the child.",
+    "Bring the life-story book; the child likes to show it.",
+    "Check the parent's sobriety on arrival; end the session if in doubt.",
+    "No photographs to be taken.",
+]
+
+
 @dataclass
 class DemoSummary:
     today: dt.date
@@ -579,8 +590,8 @@ class _Builder:
         ends_on=None,
         out_of_county=False,
     ):
-        rng, monday = self.rng, self.monday
-        n = len(self.referrals) + 1
+        """One case: the child or siblings, their referral and its contact plan with slots."""
+        rng = self.rng
         area = _weighted(rng, [("north", 32), ("central", 34), ("south", 34)])
         priority = _weighted(
             rng,
@@ -590,7 +601,49 @@ class _Builder:
                 (Referral.Priority.STANDARD, 35),
             ],
         )
-        # Children: most alone, some with brothers and sisters.
+        kids, ages = self._children(area, out_of_county)
+        referral = self._referral(status, priority, area, kids)
+        slot_count, every_weeks = self._frequency(priority)
+        under_five = max(ages) < 5
+        attendees, participants = self._attendees(len(kids))
+        mode = self._mode(area, participants, under_five)
+        duration = self._duration(mode, under_five)
+        venues, features = self._venues_and_features(mode, area, under_five)
+        if mode == ContactPlan.Mode.SUPERVISED:
+            participants = min(participants, 6 if not features else 8)
+        transport, before, after, skills = self._transport(mode)
+        workers_needed = 2 if mode == ContactPlan.Mode.SUPERVISED and rng.random() < 0.08 else 1
+        starts_on, ends_on, parity = self._plan_dates(
+            status, every_weeks, parity, fortnightly, starts_on, ends_on
+        )
+        notes = rng.choice(SHARED_NOTES)
+        plan = ContactPlan(
+            referral=referral,
+            attendees=attendees,
+            participants=max(participants, len(kids) + 1),
+            every_weeks=every_weeks,
+            duration_minutes=duration,
+            mode=mode,
+            workers_needed=workers_needed,
+            transport=transport,
+            transport_before_minutes=before,
+            transport_after_minutes=after,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            shared_notes=notes,
+        )
+        plan._parity, plan._venues, plan._features, plan._skills = parity, venues, features, skills
+        # A worker who drives the child home must be back within their shift.
+        plan._slots = self._slots(slot_count, duration + after, under_five)
+        if mode == ContactPlan.Mode.OVERSEEN:
+            self.overseen_slots += len(plan._slots)
+        plan._continuity, plan._excluded = self._known_workers(area, transport)
+        self.plans.append(plan)
+        return plan
+
+    def _children(self, area: str, out_of_county: bool) -> tuple[list[Child], list[int]]:
+        """The children of one case, most alone, some with brothers and sisters; and their ages."""
+        rng = self.rng
         size = _weighted(rng, [(1, 72), (2, 20), (3, 8)])
         eldest = _weighted(
             rng, [(rng.randint(0, 4), 25), (rng.randint(5, 11), 45), (rng.randint(12, 17), 30)]
@@ -618,9 +671,13 @@ class _Builder:
             self.children.append(child)
         if out_of_county:
             kids[0].placement = "Foster carer (out of county)"
-        received = monday - dt.timedelta(days=rng.randint(20, 400))
+        return kids, ages
+
+    def _referral(self, status, priority, area: str, kids: list[Child]) -> Referral:
+        rng, n = self.rng, len(self.referrals) + 1
+        received = self.monday - dt.timedelta(days=rng.randint(20, 400))
         if status in (Referral.Status.RECEIVED, Referral.Status.ACCEPTED):
-            received = monday - dt.timedelta(days=rng.randint(1, 20))
+            received = self.monday - dt.timedelta(days=rng.randint(1, 20))
         team = {
             Referral.Priority.COURT: "Court and Assessment Team",
             Referral.Priority.RISK: "Child Protection Team",
@@ -638,9 +695,11 @@ class _Builder:
         )
         referral._kids = kids
         self.referrals.append(referral)
+        return referral
 
-        # How often: court cases most, long-term looked-after children least.
-        every_weeks = 1
+    def _frequency(self, priority) -> tuple[int, int]:
+        """Slots a week and every how many weeks: court cases most, looked-after children least."""
+        rng, every_weeks = self.rng, 1
         if priority == Referral.Priority.COURT:
             slot_count = _weighted(rng, [(1, 10), (2, 70), (3, 20)])
         elif priority == Referral.Priority.RISK:
@@ -651,58 +710,70 @@ class _Builder:
             every_weeks = 2 if rng.random() < 0.5 else 1
         if every_weeks == 2 and slot_count > 1:
             slot_count = 1
+        return slot_count, every_weeks
 
-        under_five = max(ages) < 5
-        adults, adult_count, _ = _weighted(rng, [((a, c, w), w) for a, c, w in ADULTS])
-        attendees = adults + (f", {size} siblings together" if size > 1 else "")
-        participants = min(size + adult_count, 8)
+    def _attendees(self, children: int) -> tuple[str, int]:
+        """Who comes to the sessions, and how many people that makes in the room."""
+        adults, adult_count, _ = _weighted(self.rng, [((a, c, w), w) for a, c, w in ADULTS])
+        attendees = adults + (f", {children} siblings together" if children > 1 else "")
+        return attendees, min(children + adult_count, 8)
 
-        mode = ContactPlan.Mode.SUPERVISED
-        roll = rng.random()
+    def _mode(self, area: str, participants: int, under_five: bool):
+        roll = self.rng.random()
         if area == "south" and roll < 0.12 and self.overseen_slots < 8 and participants <= 4:
-            mode = ContactPlan.Mode.OVERSEEN
-        elif roll > 0.93 and not under_five:
-            mode = ContactPlan.Mode.VIRTUAL
+            return ContactPlan.Mode.OVERSEEN
+        if roll > 0.93 and not under_five:
+            return ContactPlan.Mode.VIRTUAL
+        return ContactPlan.Mode.SUPERVISED
 
+    def _duration(self, mode, under_five: bool) -> int:
         if mode == ContactPlan.Mode.VIRTUAL:
-            duration = rng.choice([30, 45, 60])
-        elif under_five:
-            duration = rng.choice([60, 90, 90, 120])
-        else:
-            duration = rng.choice([60, 75, 90, 90, 105, 120])
+            return self.rng.choice([30, 45, 60])
+        if under_five:
+            return self.rng.choice([60, 90, 90, 120])
+        return self.rng.choice([60, 75, 90, 90, 105, 120])
 
-        venues, features = [], []
+    def _venues_and_features(self, mode, area: str, under_five: bool):
+        """The venues a plan accepts and the room feature it needs (none for a call)."""
         if mode == ContactPlan.Mode.OVERSEEN:
-            venues, features = ["gedling-view"], ["two_way_mirror"]
-        elif mode == ContactPlan.Mode.SUPERVISED:
-            home = _weighted(rng, HOME_VENUES[area])
-            venues = [home]
-            others = [v for v, _ in HOME_VENUES[area] if v != home]
-            # The satellites have one or two rooms: families there also accept another venue
-            # of the area, as the deputy would otherwise have nowhere to put them.
-            if others and (home in SATELLITE_VENUES or rng.random() < 0.3):
-                venues.append(rng.choice(others))
-            feature_roll = rng.random()
-            if feature_roll < 0.08:
-                features = ["kitchen"]
-            elif feature_roll < 0.14 and not under_five or feature_roll < 0.2 and under_five:
-                features = ["outdoor"]
-            if features:
-                venues = [v for v in venues if v in self.venues_with[features[0]]] or [
-                    v for v, _ in HOME_VENUES[area] if v in self.venues_with[features[0]]
-                ]
-            participants = min(participants, 6 if not features else 8)
+            return ["gedling-view"], ["two_way_mirror"]
+        if mode != ContactPlan.Mode.SUPERVISED:
+            return [], []
+        rng = self.rng
+        home = _weighted(rng, HOME_VENUES[area])
+        venues = [home]
+        others = [v for v, _ in HOME_VENUES[area] if v != home]
+        # The satellites have one or two rooms: families there also accept another venue
+        # of the area, as the deputy would otherwise have nowhere to put them.
+        if others and (home in SATELLITE_VENUES or rng.random() < 0.3):
+            venues.append(rng.choice(others))
+        features = []
+        feature_roll = rng.random()
+        if feature_roll < 0.08:
+            features = ["kitchen"]
+        elif feature_roll < 0.14 and not under_five or feature_roll < 0.2 and under_five:
+            features = ["outdoor"]
+        if features:
+            venues = [v for v in venues if v in self.venues_with[features[0]]] or [
+                v for v, _ in HOME_VENUES[area] if v in self.venues_with[features[0]]
+            ]
+        return venues, features
 
+    def _transport(self, mode):
+        """How the child gets there; minutes a driving worker spends before and after; skills."""
         transport, before, after, skills = ContactPlan.Transport.CARER, 0, 0, []
         if mode != ContactPlan.Mode.VIRTUAL:
-            roll = rng.random()
+            roll = self.rng.random()
             if roll < 0.06:
                 transport, skills = ContactPlan.Transport.WORKER, [self.skill_driver]
-                before = after = rng.choice([20, 25, 30, 35, 40])
+                before = after = self.rng.choice([20, 25, 30, 35, 40])
             elif roll < 0.14:
                 transport = ContactPlan.Transport.TAXI
-        workers_needed = 2 if mode == ContactPlan.Mode.SUPERVISED and rng.random() < 0.08 else 1
+        return transport, before, after, skills
 
+    def _plan_dates(self, status, every_weeks, parity, fortnightly, starts_on, ends_on):
+        """From and until when the plan runs, and which alternate week a fortnightly one meets."""
+        rng, monday = self.rng, self.monday
         # From when: far enough back that the coming weeks are steady; a fortnightly plan
         # starts an even number of weeks back to meet this week, odd to meet next week.
         if starts_on is None:
@@ -721,49 +792,18 @@ class _Builder:
         if status == Referral.Status.ENDED:
             ends_on = monday - dt.timedelta(days=rng.randint(3, 60))
             starts_on = min(starts_on, ends_on - dt.timedelta(weeks=8))
-        notes = rng.choice(
-            [
-                "",
-                "",
-                "Child may be unsettled at the start; allow time to settle with the carer.",
-                "Parent must not discuss the court case with the child.",
-                "Bring the life-story book; the child likes to show it.",
-                "Check the parent's sobriety on arrival; end the session if in doubt.",
-                "No photographs to be taken.",
-            ]
-        )
-        plan = ContactPlan(
-            referral=referral,
-            attendees=attendees,
-            participants=max(participants, size + 1),
-            every_weeks=every_weeks,
-            duration_minutes=duration,
-            mode=mode,
-            workers_needed=workers_needed,
-            transport=transport,
-            transport_before_minutes=before,
-            transport_after_minutes=after,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            shared_notes=notes,
-        )
-        plan._parity = parity
-        plan._venues = venues
-        plan._features = features
-        plan._skills = skills
-        # A worker who drives the child home must be back within their shift.
-        plan._slots = self._slots(slot_count, duration + after, under_five)
-        if mode == ContactPlan.Mode.OVERSEEN:
-            self.overseen_slots += len(plan._slots)
+        return starts_on, ends_on, parity
+
+    def _known_workers(self, area: str, transport) -> tuple[list[Worker], list[Worker]]:
+        """The plan's continuity workers, and now and then one it must not be given."""
         # Continuity: one or two of the area's workers who have seen the family before.
-        pool = self.permanent_by_area[area]
+        rng, pool = self.rng, self.permanent_by_area[area]
         if transport == ContactPlan.Transport.WORKER:
             pool = [w for w in pool if w in self.drivers] or pool
-        plan._continuity = [] if rng.random() < 0.15 else rng.sample(pool, rng.choice([1, 1, 2]))
-        others = [w for w in self.permanent_by_area[area] if w not in plan._continuity]
-        plan._excluded = [rng.choice(others)] if rng.random() < 0.04 else []
-        self.plans.append(plan)
-        return plan
+        continuity = [] if rng.random() < 0.15 else rng.sample(pool, rng.choice([1, 1, 2]))
+        others = [w for w in self.permanent_by_area[area] if w not in continuity]
+        excluded = [rng.choice(others)] if rng.random() < 0.04 else []
+        return continuity, excluded
 
     def _slots(self, count: int, duration: int, under_five: bool) -> list[ContactPlanSlot]:
         rng = self.rng
