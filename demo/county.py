@@ -161,6 +161,7 @@ PERMANENT_STAFF = {
     "south": (6, 3, ["gedling-view"] * 4 + ["hawtonville"] * 3 + ["beeston"] * 2),
 }
 PART_TIME_MINUTES = 1110  # half time: 7 half-timers make the 3.5 FTE beyond 20 full-timers
+EARLY_SHIFT, LATE_SHIFT = (dt.time(8, 30), dt.time(17)), (dt.time(10, 30), dt.time(19))
 
 
 def _words(text: str) -> list[str]:
@@ -385,11 +386,26 @@ class _Builder:
         return name
 
     def build_people(self):
-        rng = self.rng
         groups = self._groups()
         self.users, self.usernames = [], set()
-        User = get_user_model()
+        self.workers, self.working_patterns = [], []
+        deputy, leaders = self._office_staff()
+        self.skill_driver = Skill.objects.create(code=Skill.DRIVER, name="Driver")
+        permanent = self._permanent_staff()
+        relief = self._relief_staff()
+        residential = self._residential_staff()
+        # Every other permanent and residential worker drives, and the first relief worker.
+        drivers = permanent[1::2] + relief[:1] + residential[::2]
+        self._save_people(groups, leaders, drivers)
+        self.drivers = set(drivers)
+        self.permanent_by_area = {
+            code: [w for w in permanent if w.area_id == a.pk] for code, a in self.areas.items()
+        }
+        self._absences(self.workers, relief, deputy)
+        self._summarise_people(deputy, leaders)
 
+    def _office_staff(self):
+        """The deputy, each area's team leader and the administrator."""
         deputy = self._new_user("deputy", "Dana", "Whitfield", roles.DEPUTY)
         leaders = {
             code: self._new_user(f"tl.{code}", first, last, roles.TEAM_LEADER)
@@ -400,29 +416,27 @@ class _Builder:
             )
         }
         self._new_user("admin", "Alex", "Rowe", roles.ADMINISTRATOR, is_staff=True)
+        return deputy, leaders
 
-        self.skill_driver = Skill.objects.create(code=Skill.DRIVER, name="Driver")
-        workers, drivers, patterns = [], [], []
+    def _add_worker(self, code, kind, area, base, minutes, days) -> Worker:
+        first, last = next(self.names)
+        user = self._new_user(self._username(first, last), first, last, roles.CONTACT_WORKER)
+        worker = Worker(
+            code=code,
+            name=f"{first} {last}",
+            kind=kind,
+            area=self.areas[area],
+            base_venue=self.venues[base] if base else None,
+            contract_minutes=minutes,
+        )
+        worker._user = user
+        self.workers.append(worker)
+        for weekday, (starts, ends) in days.items():
+            self.working_patterns.append((worker, weekday, starts, ends))
+        return worker
 
-        def add_worker(code, kind, area, base, minutes, days):
-            first, last = next(self.names)
-            user = self._new_user(self._username(first, last), first, last, roles.CONTACT_WORKER)
-            worker = Worker(
-                code=code,
-                name=f"{first} {last}",
-                kind=kind,
-                area=self.areas[area],
-                base_venue=self.venues[base] if base else None,
-                contract_minutes=minutes,
-            )
-            worker._user = user
-            workers.append(worker)
-            for weekday, (starts, ends) in days.items():
-                patterns.append((worker, weekday, starts, ends))
-            return worker
-
-        early, late = (dt.time(8, 30), dt.time(17)), (dt.time(10, 30), dt.time(19))
-        number = 0
+    def _permanent_staff(self) -> list[Worker]:
+        permanent, number = [], 0
         for area, (full, part, bases) in PERMANENT_STAFF.items():
             for i in range(full + part):
                 number += 1
@@ -430,18 +444,21 @@ class _Builder:
                 if i < full:
                     # Most on the late shift: the hours from 15:30 are the peak, and the
                     # early shift ends before most after-school sessions do.
-                    shift = early if i % 5 == 0 else late
+                    shift = EARLY_SHIFT if i % 5 == 0 else LATE_SHIFT
                     days = dict.fromkeys(range(5), shift)
                     minutes = FULL_TIME_MINUTES
                 else:
-                    days = dict.fromkeys(sorted(rng.sample(range(5), 3)), (dt.time(11), late[1]))
+                    part_time_shift = (dt.time(11), LATE_SHIFT[1])
+                    days = dict.fromkeys(sorted(self.rng.sample(range(5), 3)), part_time_shift)
                     minutes = PART_TIME_MINUTES
-                worker = add_worker(
-                    f"w{number:02d}", Worker.Kind.PERMANENT, area, base, minutes, days
+                permanent.append(
+                    self._add_worker(
+                        f"w{number:02d}", Worker.Kind.PERMANENT, area, base, minutes, days
+                    )
                 )
-                if number % 2 == 0:
-                    drivers.append(worker)
+        return permanent
 
+    def _relief_staff(self) -> list[Worker]:
         relief_specs = [
             ("north", "worksop-priory", 1110, [0, 2, 3], (12, 0)),
             ("central", "sandy-bank", 960, [1, 2, 3, 4], (14, 0)),
@@ -450,9 +467,12 @@ class _Builder:
         relief = []
         for n, (area, base, minutes, weekdays, (h, m)) in enumerate(relief_specs, start=1):
             days = dict.fromkeys(weekdays, (dt.time(h, m), dt.time(19)))
-            relief.append(add_worker(f"r{n:02d}", Worker.Kind.RELIEF, area, base, minutes, days))
-        drivers.append(relief[0])
+            relief.append(
+                self._add_worker(f"r{n:02d}", Worker.Kind.RELIEF, area, base, minutes, days)
+            )
+        return relief
 
+    def _residential_staff(self) -> list[Worker]:
         residential_specs = [
             ("north", "worksop-priory", FULL_TIME_MINUTES, range(5)),
             ("north", "ollerton", FULL_TIME_MINUTES, range(5)),
@@ -460,12 +480,16 @@ class _Builder:
             ("south", "hawtonville", FULL_TIME_MINUTES, range(5)),
             ("south", "gedling-view", PART_TIME_MINUTES, [1, 3, 4]),
         ]
+        residential = []
         for n, (area, base, minutes, weekdays) in enumerate(residential_specs, start=1):
-            days = dict.fromkeys(weekdays, late)
-            worker = add_worker(f"res{n:02d}", Worker.Kind.RESIDENTIAL, area, base, minutes, days)
-            if n % 2:
-                drivers.append(worker)
+            days = dict.fromkeys(weekdays, LATE_SHIFT)
+            residential.append(
+                self._add_worker(f"res{n:02d}", Worker.Kind.RESIDENTIAL, area, base, minutes, days)
+            )
+        return residential
 
+    def _save_people(self, groups, leaders, drivers):
+        User = get_user_model()
         User.objects.bulk_create([user for user, _ in self.users])
         User.groups.through.objects.bulk_create(
             [
@@ -473,30 +497,27 @@ class _Builder:
                 for user, group in self.users
             ]
         )
-        for worker in workers:
+        for worker in self.workers:
             worker.user = worker._user
-        Worker.objects.bulk_create(workers)
+        Worker.objects.bulk_create(self.workers)
         Worker.skills.through.objects.bulk_create(
             [Worker.skills.through(worker_id=w.pk, skill_id=self.skill_driver.pk) for w in drivers]
         )
         WorkingPattern.objects.bulk_create(
-            [WorkingPattern(worker=w, weekday=d, starts=s, ends=e) for w, d, s, e in patterns]
+            [
+                WorkingPattern(worker=w, weekday=d, starts=s, ends=e)
+                for w, d, s, e in self.working_patterns
+            ]
         )
         for code, area in self.areas.items():
             area.team_leader = leaders[code]
         Area.objects.bulk_update(self.areas.values(), ["team_leader"])
 
-        self.workers = workers
-        self.drivers = set(drivers)
-        self.permanent_by_area = {
-            code: [w for w in workers if w.kind == Worker.Kind.PERMANENT and w.area_id == a.pk]
-            for code, a in self.areas.items()
-        }
-        self._absences(workers, relief, deputy)
-        kinds = [w.kind for w in workers]
+    def _summarise_people(self, deputy, leaders):
+        kinds = [w.kind for w in self.workers]
         self.summary.workers = {kind: kinds.count(kind) for kind in Worker.Kind.values}
         self.summary.permanent_fte = (
-            sum(w.contract_minutes for w in workers if w.kind == Worker.Kind.PERMANENT)
+            sum(w.contract_minutes for w in self.workers if w.kind == Worker.Kind.PERMANENT)
             / FULL_TIME_MINUTES
         )
         first_worker = self.permanent_by_area["central"][0]
