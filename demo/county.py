@@ -612,6 +612,7 @@ class _Builder:
         out_of_county=False,
     ):
         """One case: the child or siblings, their referral and its contact plan with slots."""
+        # Each step draws from the seeded generator in turn: reordering them changes the county.
         rng = self.rng
         area = _weighted(rng, [("north", 32), ("central", 34), ("south", 34)])
         priority = _weighted(
