@@ -161,6 +161,7 @@ PERMANENT_STAFF = {
     "south": (6, 3, ["gedling-view"] * 4 + ["hawtonville"] * 3 + ["beeston"] * 2),
 }
 PART_TIME_MINUTES = 1110  # half time: 7 half-timers make the 3.5 FTE beyond 20 full-timers
+EARLY_SHIFT, LATE_SHIFT = (dt.time(8, 30), dt.time(17)), (dt.time(10, 30), dt.time(19))
 
 
 def _words(text: str) -> list[str]:
@@ -204,6 +205,17 @@ ADULTS = [
     ("Mother and partner", 2, 6),
     ("Older sibling (in another placement)", 1, 6),
     ("Mother, father and older sibling", 3, 5),
+]
+
+
+SHARED_NOTES = [
+    "",
+    "",
+    "Child may be unsettled at the start; allow time to settle with the carer.",
+    "Parent must not discuss the court case with the child.",
+    "Bring the life-story book; the child likes to show it.",
+    "Check the parent's sobriety on arrival; end the session if in doubt.",
+    "No photographs to be taken.",
 ]
 
 
@@ -374,11 +386,26 @@ class _Builder:
         return name
 
     def build_people(self):
-        rng = self.rng
         groups = self._groups()
         self.users, self.usernames = [], set()
-        User = get_user_model()
+        self.workers, self.working_patterns = [], []
+        deputy, leaders = self._office_staff()
+        self.skill_driver = Skill.objects.create(code=Skill.DRIVER, name="Driver")
+        permanent = self._permanent_staff()
+        relief = self._relief_staff()
+        residential = self._residential_staff()
+        # Every other permanent and residential worker drives, and the first relief worker.
+        drivers = permanent[1::2] + relief[:1] + residential[::2]
+        self._save_people(groups, leaders, drivers)
+        self.drivers = set(drivers)
+        self.permanent_by_area = {
+            code: [w for w in permanent if w.area_id == a.pk] for code, a in self.areas.items()
+        }
+        self._absences(self.workers, relief, deputy)
+        self._summarise_people(deputy, leaders)
 
+    def _office_staff(self):
+        """The deputy, each area's team leader and the administrator."""
         deputy = self._new_user("deputy", "Dana", "Whitfield", roles.DEPUTY)
         leaders = {
             code: self._new_user(f"tl.{code}", first, last, roles.TEAM_LEADER)
@@ -389,29 +416,27 @@ class _Builder:
             )
         }
         self._new_user("admin", "Alex", "Rowe", roles.ADMINISTRATOR, is_staff=True)
+        return deputy, leaders
 
-        self.skill_driver = Skill.objects.create(code=Skill.DRIVER, name="Driver")
-        workers, drivers, patterns = [], [], []
+    def _add_worker(self, code, kind, area, base, minutes, days) -> Worker:
+        first, last = next(self.names)
+        user = self._new_user(self._username(first, last), first, last, roles.CONTACT_WORKER)
+        worker = Worker(
+            code=code,
+            name=f"{first} {last}",
+            kind=kind,
+            area=self.areas[area],
+            base_venue=self.venues[base] if base else None,
+            contract_minutes=minutes,
+        )
+        worker._user = user
+        self.workers.append(worker)
+        for weekday, (starts, ends) in days.items():
+            self.working_patterns.append((worker, weekday, starts, ends))
+        return worker
 
-        def add_worker(code, kind, area, base, minutes, days):
-            first, last = next(self.names)
-            user = self._new_user(self._username(first, last), first, last, roles.CONTACT_WORKER)
-            worker = Worker(
-                code=code,
-                name=f"{first} {last}",
-                kind=kind,
-                area=self.areas[area],
-                base_venue=self.venues[base] if base else None,
-                contract_minutes=minutes,
-            )
-            worker._user = user
-            workers.append(worker)
-            for weekday, (starts, ends) in days.items():
-                patterns.append((worker, weekday, starts, ends))
-            return worker
-
-        early, late = (dt.time(8, 30), dt.time(17)), (dt.time(10, 30), dt.time(19))
-        number = 0
+    def _permanent_staff(self) -> list[Worker]:
+        permanent, number = [], 0
         for area, (full, part, bases) in PERMANENT_STAFF.items():
             for i in range(full + part):
                 number += 1
@@ -419,18 +444,21 @@ class _Builder:
                 if i < full:
                     # Most on the late shift: the hours from 15:30 are the peak, and the
                     # early shift ends before most after-school sessions do.
-                    shift = early if i % 5 == 0 else late
+                    shift = EARLY_SHIFT if i % 5 == 0 else LATE_SHIFT
                     days = dict.fromkeys(range(5), shift)
                     minutes = FULL_TIME_MINUTES
                 else:
-                    days = dict.fromkeys(sorted(rng.sample(range(5), 3)), (dt.time(11), late[1]))
+                    part_time_shift = (dt.time(11), LATE_SHIFT[1])
+                    days = dict.fromkeys(sorted(self.rng.sample(range(5), 3)), part_time_shift)
                     minutes = PART_TIME_MINUTES
-                worker = add_worker(
-                    f"w{number:02d}", Worker.Kind.PERMANENT, area, base, minutes, days
+                permanent.append(
+                    self._add_worker(
+                        f"w{number:02d}", Worker.Kind.PERMANENT, area, base, minutes, days
+                    )
                 )
-                if number % 2 == 0:
-                    drivers.append(worker)
+        return permanent
 
+    def _relief_staff(self) -> list[Worker]:
         relief_specs = [
             ("north", "worksop-priory", 1110, [0, 2, 3], (12, 0)),
             ("central", "sandy-bank", 960, [1, 2, 3, 4], (14, 0)),
@@ -439,9 +467,12 @@ class _Builder:
         relief = []
         for n, (area, base, minutes, weekdays, (h, m)) in enumerate(relief_specs, start=1):
             days = dict.fromkeys(weekdays, (dt.time(h, m), dt.time(19)))
-            relief.append(add_worker(f"r{n:02d}", Worker.Kind.RELIEF, area, base, minutes, days))
-        drivers.append(relief[0])
+            relief.append(
+                self._add_worker(f"r{n:02d}", Worker.Kind.RELIEF, area, base, minutes, days)
+            )
+        return relief
 
+    def _residential_staff(self) -> list[Worker]:
         residential_specs = [
             ("north", "worksop-priory", FULL_TIME_MINUTES, range(5)),
             ("north", "ollerton", FULL_TIME_MINUTES, range(5)),
@@ -449,12 +480,16 @@ class _Builder:
             ("south", "hawtonville", FULL_TIME_MINUTES, range(5)),
             ("south", "gedling-view", PART_TIME_MINUTES, [1, 3, 4]),
         ]
+        residential = []
         for n, (area, base, minutes, weekdays) in enumerate(residential_specs, start=1):
-            days = dict.fromkeys(weekdays, late)
-            worker = add_worker(f"res{n:02d}", Worker.Kind.RESIDENTIAL, area, base, minutes, days)
-            if n % 2:
-                drivers.append(worker)
+            days = dict.fromkeys(weekdays, LATE_SHIFT)
+            residential.append(
+                self._add_worker(f"res{n:02d}", Worker.Kind.RESIDENTIAL, area, base, minutes, days)
+            )
+        return residential
 
+    def _save_people(self, groups, leaders, drivers):
+        User = get_user_model()
         User.objects.bulk_create([user for user, _ in self.users])
         User.groups.through.objects.bulk_create(
             [
@@ -462,30 +497,27 @@ class _Builder:
                 for user, group in self.users
             ]
         )
-        for worker in workers:
+        for worker in self.workers:
             worker.user = worker._user
-        Worker.objects.bulk_create(workers)
+        Worker.objects.bulk_create(self.workers)
         Worker.skills.through.objects.bulk_create(
             [Worker.skills.through(worker_id=w.pk, skill_id=self.skill_driver.pk) for w in drivers]
         )
         WorkingPattern.objects.bulk_create(
-            [WorkingPattern(worker=w, weekday=d, starts=s, ends=e) for w, d, s, e in patterns]
+            [
+                WorkingPattern(worker=w, weekday=d, starts=s, ends=e)
+                for w, d, s, e in self.working_patterns
+            ]
         )
         for code, area in self.areas.items():
             area.team_leader = leaders[code]
         Area.objects.bulk_update(self.areas.values(), ["team_leader"])
 
-        self.workers = workers
-        self.drivers = set(drivers)
-        self.permanent_by_area = {
-            code: [w for w in workers if w.kind == Worker.Kind.PERMANENT and w.area_id == a.pk]
-            for code, a in self.areas.items()
-        }
-        self._absences(workers, relief, deputy)
-        kinds = [w.kind for w in workers]
+    def _summarise_people(self, deputy, leaders):
+        kinds = [w.kind for w in self.workers]
         self.summary.workers = {kind: kinds.count(kind) for kind in Worker.Kind.values}
         self.summary.permanent_fte = (
-            sum(w.contract_minutes for w in workers if w.kind == Worker.Kind.PERMANENT)
+            sum(w.contract_minutes for w in self.workers if w.kind == Worker.Kind.PERMANENT)
             / FULL_TIME_MINUTES
         )
         first_worker = self.permanent_by_area["central"][0]
@@ -579,8 +611,9 @@ class _Builder:
         ends_on=None,
         out_of_county=False,
     ):
-        rng, monday = self.rng, self.monday
-        n = len(self.referrals) + 1
+        """One case: the child or siblings, their referral and its contact plan with slots."""
+        # Each step draws from the seeded generator in turn: reordering them changes the county.
+        rng = self.rng
         area = _weighted(rng, [("north", 32), ("central", 34), ("south", 34)])
         priority = _weighted(
             rng,
@@ -590,7 +623,49 @@ class _Builder:
                 (Referral.Priority.STANDARD, 35),
             ],
         )
-        # Children: most alone, some with brothers and sisters.
+        kids, ages = self._children(area, out_of_county)
+        referral = self._referral(status, priority, area, kids)
+        slot_count, every_weeks = self._frequency(priority)
+        under_five = max(ages) < 5
+        attendees, participants = self._attendees(len(kids))
+        mode = self._mode(area, participants, under_five)
+        duration = self._duration(mode, under_five)
+        venues, features = self._venues_and_features(mode, area, under_five)
+        if mode == ContactPlan.Mode.SUPERVISED:
+            participants = min(participants, 6 if not features else 8)
+        transport, before, after, skills = self._transport(mode)
+        workers_needed = 2 if mode == ContactPlan.Mode.SUPERVISED and rng.random() < 0.08 else 1
+        starts_on, ends_on, parity = self._plan_dates(
+            status, every_weeks, parity, fortnightly, starts_on, ends_on
+        )
+        notes = rng.choice(SHARED_NOTES)
+        plan = ContactPlan(
+            referral=referral,
+            attendees=attendees,
+            participants=max(participants, len(kids) + 1),
+            every_weeks=every_weeks,
+            duration_minutes=duration,
+            mode=mode,
+            workers_needed=workers_needed,
+            transport=transport,
+            transport_before_minutes=before,
+            transport_after_minutes=after,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            shared_notes=notes,
+        )
+        plan._parity, plan._venues, plan._features, plan._skills = parity, venues, features, skills
+        # A worker who drives the child home must be back within their shift.
+        plan._slots = self._slots(slot_count, duration + after, under_five)
+        if mode == ContactPlan.Mode.OVERSEEN:
+            self.overseen_slots += len(plan._slots)
+        plan._continuity, plan._excluded = self._known_workers(area, transport)
+        self.plans.append(plan)
+        return plan
+
+    def _children(self, area: str, out_of_county: bool) -> tuple[list[Child], list[int]]:
+        """The children of one case, most alone, some with brothers and sisters; and their ages."""
+        rng = self.rng
         size = _weighted(rng, [(1, 72), (2, 20), (3, 8)])
         eldest = _weighted(
             rng, [(rng.randint(0, 4), 25), (rng.randint(5, 11), 45), (rng.randint(12, 17), 30)]
@@ -618,9 +693,13 @@ class _Builder:
             self.children.append(child)
         if out_of_county:
             kids[0].placement = "Foster carer (out of county)"
-        received = monday - dt.timedelta(days=rng.randint(20, 400))
+        return kids, ages
+
+    def _referral(self, status, priority, area: str, kids: list[Child]) -> Referral:
+        rng, n = self.rng, len(self.referrals) + 1
+        received = self.monday - dt.timedelta(days=rng.randint(20, 400))
         if status in (Referral.Status.RECEIVED, Referral.Status.ACCEPTED):
-            received = monday - dt.timedelta(days=rng.randint(1, 20))
+            received = self.monday - dt.timedelta(days=rng.randint(1, 20))
         team = {
             Referral.Priority.COURT: "Court and Assessment Team",
             Referral.Priority.RISK: "Child Protection Team",
@@ -638,9 +717,11 @@ class _Builder:
         )
         referral._kids = kids
         self.referrals.append(referral)
+        return referral
 
-        # How often: court cases most, long-term looked-after children least.
-        every_weeks = 1
+    def _frequency(self, priority) -> tuple[int, int]:
+        """Slots a week and every how many weeks: court cases most, looked-after children least."""
+        rng, every_weeks = self.rng, 1
         if priority == Referral.Priority.COURT:
             slot_count = _weighted(rng, [(1, 10), (2, 70), (3, 20)])
         elif priority == Referral.Priority.RISK:
@@ -651,58 +732,70 @@ class _Builder:
             every_weeks = 2 if rng.random() < 0.5 else 1
         if every_weeks == 2 and slot_count > 1:
             slot_count = 1
+        return slot_count, every_weeks
 
-        under_five = max(ages) < 5
-        adults, adult_count, _ = _weighted(rng, [((a, c, w), w) for a, c, w in ADULTS])
-        attendees = adults + (f", {size} siblings together" if size > 1 else "")
-        participants = min(size + adult_count, 8)
+    def _attendees(self, children: int) -> tuple[str, int]:
+        """Who comes to the sessions, and how many people that makes in the room."""
+        adults, adult_count, _ = _weighted(self.rng, [((a, c, w), w) for a, c, w in ADULTS])
+        attendees = adults + (f", {children} siblings together" if children > 1 else "")
+        return attendees, min(children + adult_count, 8)
 
-        mode = ContactPlan.Mode.SUPERVISED
-        roll = rng.random()
+    def _mode(self, area: str, participants: int, under_five: bool):
+        roll = self.rng.random()
         if area == "south" and roll < 0.12 and self.overseen_slots < 8 and participants <= 4:
-            mode = ContactPlan.Mode.OVERSEEN
-        elif roll > 0.93 and not under_five:
-            mode = ContactPlan.Mode.VIRTUAL
+            return ContactPlan.Mode.OVERSEEN
+        if roll > 0.93 and not under_five:
+            return ContactPlan.Mode.VIRTUAL
+        return ContactPlan.Mode.SUPERVISED
 
+    def _duration(self, mode, under_five: bool) -> int:
         if mode == ContactPlan.Mode.VIRTUAL:
-            duration = rng.choice([30, 45, 60])
-        elif under_five:
-            duration = rng.choice([60, 90, 90, 120])
-        else:
-            duration = rng.choice([60, 75, 90, 90, 105, 120])
+            return self.rng.choice([30, 45, 60])
+        if under_five:
+            return self.rng.choice([60, 90, 90, 120])
+        return self.rng.choice([60, 75, 90, 90, 105, 120])
 
-        venues, features = [], []
+    def _venues_and_features(self, mode, area: str, under_five: bool):
+        """The venues a plan accepts and the room feature it needs (none for a call)."""
         if mode == ContactPlan.Mode.OVERSEEN:
-            venues, features = ["gedling-view"], ["two_way_mirror"]
-        elif mode == ContactPlan.Mode.SUPERVISED:
-            home = _weighted(rng, HOME_VENUES[area])
-            venues = [home]
-            others = [v for v, _ in HOME_VENUES[area] if v != home]
-            # The satellites have one or two rooms: families there also accept another venue
-            # of the area, as the deputy would otherwise have nowhere to put them.
-            if others and (home in SATELLITE_VENUES or rng.random() < 0.3):
-                venues.append(rng.choice(others))
-            feature_roll = rng.random()
-            if feature_roll < 0.08:
-                features = ["kitchen"]
-            elif feature_roll < 0.14 and not under_five or feature_roll < 0.2 and under_five:
-                features = ["outdoor"]
-            if features:
-                venues = [v for v in venues if v in self.venues_with[features[0]]] or [
-                    v for v, _ in HOME_VENUES[area] if v in self.venues_with[features[0]]
-                ]
-            participants = min(participants, 6 if not features else 8)
+            return ["gedling-view"], ["two_way_mirror"]
+        if mode != ContactPlan.Mode.SUPERVISED:
+            return [], []
+        rng = self.rng
+        home = _weighted(rng, HOME_VENUES[area])
+        venues = [home]
+        others = [v for v, _ in HOME_VENUES[area] if v != home]
+        # The satellites have one or two rooms: families there also accept another venue
+        # of the area, as the deputy would otherwise have nowhere to put them.
+        if others and (home in SATELLITE_VENUES or rng.random() < 0.3):
+            venues.append(rng.choice(others))
+        features = []
+        feature_roll = rng.random()
+        if feature_roll < 0.08:
+            features = ["kitchen"]
+        elif feature_roll < 0.14 and not under_five or feature_roll < 0.2 and under_five:
+            features = ["outdoor"]
+        if features:
+            venues = [v for v in venues if v in self.venues_with[features[0]]] or [
+                v for v, _ in HOME_VENUES[area] if v in self.venues_with[features[0]]
+            ]
+        return venues, features
 
+    def _transport(self, mode):
+        """How the child gets there; minutes a driving worker spends before and after; skills."""
         transport, before, after, skills = ContactPlan.Transport.CARER, 0, 0, []
         if mode != ContactPlan.Mode.VIRTUAL:
-            roll = rng.random()
+            roll = self.rng.random()
             if roll < 0.06:
                 transport, skills = ContactPlan.Transport.WORKER, [self.skill_driver]
-                before = after = rng.choice([20, 25, 30, 35, 40])
+                before = after = self.rng.choice([20, 25, 30, 35, 40])
             elif roll < 0.14:
                 transport = ContactPlan.Transport.TAXI
-        workers_needed = 2 if mode == ContactPlan.Mode.SUPERVISED and rng.random() < 0.08 else 1
+        return transport, before, after, skills
 
+    def _plan_dates(self, status, every_weeks, parity, fortnightly, starts_on, ends_on):
+        """From and until when the plan runs, and which alternate week a fortnightly one meets."""
+        rng, monday = self.rng, self.monday
         # From when: far enough back that the coming weeks are steady; a fortnightly plan
         # starts an even number of weeks back to meet this week, odd to meet next week.
         if starts_on is None:
@@ -721,49 +814,18 @@ class _Builder:
         if status == Referral.Status.ENDED:
             ends_on = monday - dt.timedelta(days=rng.randint(3, 60))
             starts_on = min(starts_on, ends_on - dt.timedelta(weeks=8))
-        notes = rng.choice(
-            [
-                "",
-                "",
-                "Child may be unsettled at the start; allow time to settle with the carer.",
-                "Parent must not discuss the court case with the child.",
-                "Bring the life-story book; the child likes to show it.",
-                "Check the parent's sobriety on arrival; end the session if in doubt.",
-                "No photographs to be taken.",
-            ]
-        )
-        plan = ContactPlan(
-            referral=referral,
-            attendees=attendees,
-            participants=max(participants, size + 1),
-            every_weeks=every_weeks,
-            duration_minutes=duration,
-            mode=mode,
-            workers_needed=workers_needed,
-            transport=transport,
-            transport_before_minutes=before,
-            transport_after_minutes=after,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            shared_notes=notes,
-        )
-        plan._parity = parity
-        plan._venues = venues
-        plan._features = features
-        plan._skills = skills
-        # A worker who drives the child home must be back within their shift.
-        plan._slots = self._slots(slot_count, duration + after, under_five)
-        if mode == ContactPlan.Mode.OVERSEEN:
-            self.overseen_slots += len(plan._slots)
+        return starts_on, ends_on, parity
+
+    def _known_workers(self, area: str, transport) -> tuple[list[Worker], list[Worker]]:
+        """The plan's continuity workers, and now and then one it must not be given."""
         # Continuity: one or two of the area's workers who have seen the family before.
-        pool = self.permanent_by_area[area]
+        rng, pool = self.rng, self.permanent_by_area[area]
         if transport == ContactPlan.Transport.WORKER:
             pool = [w for w in pool if w in self.drivers] or pool
-        plan._continuity = [] if rng.random() < 0.15 else rng.sample(pool, rng.choice([1, 1, 2]))
-        others = [w for w in self.permanent_by_area[area] if w not in plan._continuity]
-        plan._excluded = [rng.choice(others)] if rng.random() < 0.04 else []
-        self.plans.append(plan)
-        return plan
+        continuity = [] if rng.random() < 0.15 else rng.sample(pool, rng.choice([1, 1, 2]))
+        others = [w for w in self.permanent_by_area[area] if w not in continuity]
+        excluded = [rng.choice(others)] if rng.random() < 0.04 else []
+        return continuity, excluded
 
     def _slots(self, count: int, duration: int, under_five: bool) -> list[ContactPlanSlot]:
         rng = self.rng

@@ -226,54 +226,63 @@ def _money(value) -> Decimal:
 def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) -> MonthlyReport:
     """Every figure and table of one month's report, for the county or one area."""
     first, last = month_bounds(month)
-    report = MonthlyReport(month=first, area=area, today=today)
+    # Travel and room use count the sessions of every area: an area's workers may work
+    # sessions of another, and its rooms host sessions of all.
     every = _month_sessions(first, last)
     sessions = [s for s in every if area is None or s.area_id == area.pk]
-    status = ContactSession.Status
-
-    planned = len(sessions)
-    held = [s for s in sessions if s.status == status.COMPLETED]
-    cancelled = [s for s in sessions if s.status == status.CANCELLED]
-    not_cancelled = [s for s in sessions if s.status != status.CANCELLED]
-
-    def covered(session):
-        if session.status in (status.COMPLETED, status.DID_NOT_ATTEND):
-            return True
-        staffed = sum(1 for w in session.staffing.all() if w.holds_time)
-        return bool(session.starts_at) and staffed >= session.plan.workers_needed
-
-    court = [s for s in not_cancelled if s.plan.referral.priority == Referral.Priority.COURT]
-    staffed = [s for s in not_cancelled if s.staffing.all()]
-    kinds = [{w.worker.kind for w in s.staffing.all()} for s in staffed]
-    pairs = [w.worker.kind for s in staffed for w in s.staffing.all()]
-    with_list = [s for s in staffed if s.plan.continuity_workers.all()]
-    continuous = [
-        s
-        for s in with_list
-        if {w.worker_id for w in s.staffing.all()} & {w.pk for w in s.plan.continuity_workers.all()}
-    ]
+    held = [s for s in sessions if s.status == ContactSession.Status.COMPLETED]
+    cancelled = [s for s in sessions if s.status == ContactSession.Status.CANCELLED]
+    not_cancelled = [s for s in sessions if s.status != ContactSession.Status.CANCELLED]
     late = [(s, record_due_on(s)) for s in held if record_is_late(s, today=today)]
-
-    agency = AgencySession.objects.filter(held_on__gte=first, held_on__lte=last)
-    taxis = TaxiBooking.objects.filter(day__gte=first, day__lte=last)
-    rooms = Room.objects.filter(is_active=True, venue__is_active=True)
-    if area is not None:
-        agency = agency.filter(child__area=area)
-        taxis = taxis.filter(area=area)
-        rooms = rooms.filter(venue__area=area)
-    agency_totals = agency.aggregate(
-        n=Count("pk"), cost=Sum("cost"), minutes=Sum("duration_minutes")
+    agency = _agency_figures(first, last, area, held=len(held))
+    taxis = _taxi_figures(first, last, area)
+    rooms_by_venue = _rooms_by_venue(area)
+    mileage, travel_table = _mileage_figures(every, last, area)
+    figures = {
+        **_session_figures(sessions, held, cancelled, not_cancelled),
+        **mileage,
+        **taxis,
+        **_staffing_figures(not_cancelled),
+        **_record_figures(held, late),
+        **agency,
+        "working_days": working_days_between(first, last),
+    }
+    tables = {
+        "summary": _summary_table(figures),
+        **_cancellation_tables(cancelled),
+        "rooms": _heat_map(every, rooms_by_venue, figures["working_days"]),
+        "costs": _costs_table(figures),
+        "travel": travel_table,
+        "late_records": _late_records_table(late),
+        "trend": _trend(first, area),
+        "supervision": _supervision(today),
+    }
+    return MonthlyReport(
+        month=first,
+        area=area,
+        today=today,
+        figures=figures,
+        tables=tables,
+        charts=_charts(tables),
     )
-    taxi_totals = taxis.aggregate(n=Count("pk"), cost=Sum("cost"))
-    rooms_by_venue = dict(
-        rooms.values_list("venue__name").annotate(n=Count("pk")).order_by("venue__name")
-    )
-    travel_minutes, transport_minutes, travel_table = _travel(every, area)
-    rate = MileageRate.in_force(last)
-    miles = Decimal(travel_minutes + transport_minutes) * rate.average_mph / 60
-    mileage_cost = _money(miles * rate.pence_per_mile / 100)
 
-    report.figures = {
+
+def _covered(session: ContactSession) -> bool:
+    """Placed with the workers it needs, or already held."""
+    status = ContactSession.Status
+    if session.status in (status.COMPLETED, status.DID_NOT_ATTEND):
+        return True
+    staffed = sum(1 for w in session.staffing.all() if w.holds_time)
+    return bool(session.starts_at) and staffed >= session.plan.workers_needed
+
+
+def _session_figures(sessions, held, cancelled, not_cancelled) -> dict:
+    """What became of the month's sessions: held, cancelled, covered, court, virtual."""
+    status = ContactSession.Status
+    planned = len(sessions)
+    court = [s for s in not_cancelled if s.plan.referral.priority == Referral.Priority.COURT]
+    virtual_held = sum(1 for s in held if s.mode == "virtual")
+    return {
         "planned": planned,
         "held": len(held),
         "held_share": share(len(held), planned),
@@ -284,63 +293,123 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
             for s in sessions
             if s.status in (status.PROPOSED, status.AWAITING_APPROVAL, status.BOOKED)
         ),
-        "coverage": share(sum(1 for s in not_cancelled if covered(s)), len(not_cancelled)),
+        "coverage": share(sum(1 for s in not_cancelled if _covered(s)), len(not_cancelled)),
         "court_sessions": len(court),
-        "court_coverage": share(sum(1 for s in court if covered(s)), len(court)),
-        "virtual_held": sum(1 for s in held if s.mode == "virtual"),
-        "virtual_share": share(sum(1 for s in held if s.mode == "virtual"), len(held)),
+        "court_coverage": share(sum(1 for s in court if _covered(s)), len(court)),
+        "virtual_held": virtual_held,
+        "virtual_share": share(virtual_held, len(held)),
+    }
+
+
+def _staffing_figures(not_cancelled: list[ContactSession]) -> dict:
+    """Sessions and shifts with relief and residential workers, and continuity."""
+    staffed = [s for s in not_cancelled if s.staffing.all()]
+    kinds = [{w.worker.kind for w in s.staffing.all()} for s in staffed]
+    shifts = [w.worker.kind for s in staffed for w in s.staffing.all()]
+    with_relief = sum(1 for k in kinds if Worker.Kind.RELIEF in k)
+    with_list = [s for s in staffed if s.plan.continuity_workers.all()]
+    continuous = [
+        s
+        for s in with_list
+        if {w.worker_id for w in s.staffing.all()} & {w.pk for w in s.plan.continuity_workers.all()}
+    ]
+    return {
+        "relief_sessions": with_relief,
+        "residential_sessions": sum(1 for k in kinds if Worker.Kind.RESIDENTIAL in k),
+        "relief_shifts": shifts.count(Worker.Kind.RELIEF),
+        "residential_shifts": shifts.count(Worker.Kind.RESIDENTIAL),
+        "staffed": len(staffed),
+        "relief_share": share(with_relief, len(staffed)),
+        "continuity_sessions": len(with_list),
+        "continuity_share": share(len(continuous), len(with_list)),
+    }
+
+
+def _record_figures(held: list[ContactSession], late: list) -> dict:
+    return {
+        "records_due": len(held),
+        "records_late": len(late),
+        "records_late_share": share(len(late), len(held)),
+    }
+
+
+def _agency_figures(first: dt.date, last: dt.date, area: Area | None, *, held: int) -> dict:
+    """Sessions the agency held for children placed out of county, and their cost."""
+    agency = AgencySession.objects.filter(held_on__gte=first, held_on__lte=last)
+    if area is not None:
+        agency = agency.filter(child__area=area)
+    totals = agency.aggregate(n=Count("pk"), cost=Sum("cost"), minutes=Sum("duration_minutes"))
+    return {
+        "agency_sessions": totals["n"],
+        "agency_minutes": totals["minutes"] or 0,
+        "agency_cost": _money(totals["cost"]),
+        "held_with_agency": held + totals["n"],
+    }
+
+
+def _taxi_figures(first: dt.date, last: dt.date, area: Area | None) -> dict:
+    taxis = TaxiBooking.objects.filter(day__gte=first, day__lte=last)
+    if area is not None:
+        taxis = taxis.filter(area=area)
+    totals = taxis.aggregate(n=Count("pk"), cost=Sum("cost"))
+    return {"taxi_bookings": totals["n"], "taxi_cost": _money(totals["cost"])}
+
+
+def _mileage_figures(
+    sessions: list[ContactSession], last: dt.date, area: Area | None
+) -> tuple[dict, Table]:
+    """Travel and driving minutes with their mileage cost, and the travel table."""
+    travel_minutes, transport_minutes, travel_table = _travel(sessions, area)
+    rate = MileageRate.in_force(last)
+    miles = Decimal(travel_minutes + transport_minutes) * rate.average_mph / 60
+    figures = {
         "travel_minutes": travel_minutes,
         "transport_minutes": transport_minutes,
         "miles": miles.quantize(Decimal("0.1")),
         "pence_per_mile": rate.pence_per_mile,
-        "mileage_cost": mileage_cost,
-        "taxi_bookings": taxi_totals["n"],
-        "taxi_cost": _money(taxi_totals["cost"]),
-        "relief_sessions": sum(1 for k in kinds if Worker.Kind.RELIEF in k),
-        "residential_sessions": sum(1 for k in kinds if Worker.Kind.RESIDENTIAL in k),
-        "relief_shifts": pairs.count(Worker.Kind.RELIEF),
-        "residential_shifts": pairs.count(Worker.Kind.RESIDENTIAL),
-        "staffed": len(staffed),
-        "relief_share": share(sum(1 for k in kinds if Worker.Kind.RELIEF in k), len(staffed)),
-        "continuity_sessions": len(with_list),
-        "continuity_share": share(len(continuous), len(with_list)),
-        "records_due": len(held),
-        "records_late": len(late),
-        "records_late_share": share(len(late), len(held)),
-        "agency_sessions": agency_totals["n"],
-        "agency_minutes": agency_totals["minutes"] or 0,
-        "agency_cost": _money(agency_totals["cost"]),
-        "held_with_agency": len(held) + agency_totals["n"],
-        "working_days": working_days_between(first, last),
+        "mileage_cost": _money(miles * rate.pence_per_mile / 100),
     }
-    f = report.figures
+    return figures, travel_table
 
+
+def _rooms_by_venue(area: Area | None) -> dict[str, int]:
+    """The rooms in use at each venue (of the area), by venue name."""
+    rooms = Room.objects.filter(is_active=True, venue__is_active=True)
+    if area is not None:
+        rooms = rooms.filter(venue__area=area)
+    return dict(rooms.values_list("venue__name").annotate(n=Count("pk")).order_by("venue__name"))
+
+
+def _summary_table(f: dict) -> Table:
+    return Table(
+        "Sessions",
+        ["Measure", "Value"],
+        [
+            ["Planned", f["planned"]],
+            ["Held", f["held"]],
+            ["Held by the agency (out of county)", f["agency_sessions"]],
+            ["Did not attend", f["did_not_attend"]],
+            ["Cancelled", f["cancelled"]],
+            ["Open (neither held nor cancelled)", f["still_to_happen"]],
+            ["Coverage %", f["coverage"]],
+            ["Court sessions", f["court_sessions"]],
+            ["Court coverage %", f["court_coverage"]],
+            ["Virtual share of held %", f["virtual_share"]],
+            ["Continuity %", f["continuity_share"]],
+            ["Sessions with a relief worker", f["relief_sessions"]],
+            ["Sessions with a residential worker", f["residential_sessions"]],
+            ["Records late", f["records_late"]],
+            ["Records late %", f["records_late_share"]],
+        ],
+    )
+
+
+def _cancellation_tables(cancelled: list[ContactSession]) -> dict[str, Table]:
+    """The cancellations by reason and by who cancelled."""
     by_reason = Counter(s.cancel_reason for s in cancelled)
     by_who = Counter(CANCELLED_BY.get(s.cancel_reason, "Other") for s in cancelled)
     reason_labels = dict(ContactSession.CancelReason.choices) | {"": "Not recorded"}
-    trend = _trend(first, area)
-    report.tables = {
-        "summary": Table(
-            "Sessions",
-            ["Measure", "Value"],
-            [
-                ["Planned", f["planned"]],
-                ["Held", f["held"]],
-                ["Held by the agency (out of county)", f["agency_sessions"]],
-                ["Did not attend", f["did_not_attend"]],
-                ["Cancelled", f["cancelled"]],
-                ["Open (neither held nor cancelled)", f["still_to_happen"]],
-                ["Coverage %", f["coverage"]],
-                ["Court sessions", f["court_sessions"]],
-                ["Court coverage %", f["court_coverage"]],
-                ["Virtual share of held %", f["virtual_share"]],
-                ["Continuity %", f["continuity_share"]],
-                ["Sessions with a relief worker", f["relief_sessions"]],
-                ["Sessions with a residential worker", f["residential_sessions"]],
-                ["Records late", f["records_late"]],
-                ["Records late %", f["records_late_share"]],
-            ],
-        ),
+    return {
         "cancellations": Table(
             "Cancellations by reason",
             ["Reason", "Who cancelled", "Sessions"],
@@ -352,39 +421,45 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
         "cancelled_by": Table(
             "Cancellations by who cancelled", ["Who", "Sessions"], by_who.most_common()
         ),
-        "rooms": _heat_map(every, rooms_by_venue, f["working_days"]),
-        "costs": Table(
-            "Travel and transport costs",
-            ["Item", "Count", "Cost (£)"],
-            [
-                ["Travel between venues (minutes)", travel_minutes, ""],
-                ["Driving children (minutes)", transport_minutes, ""],
-                [f"Mileage at {rate.pence_per_mile}p a mile", f["miles"], mileage_cost],
-                ["Taxi bookings", f["taxi_bookings"], f["taxi_cost"]],
-                ["Agency sessions (out of county)", f["agency_sessions"], f["agency_cost"]],
-            ],
-        ),
-        "travel": travel_table,
-        "late_records": Table(
-            "Session records late",
-            ["Session day", "Referral", "Workers", "Due by", "Submitted"],
-            [
-                [
-                    s.day.isoformat(),
-                    s.plan.referral.reference,
-                    ", ".join(w.worker.name for w in s.staffing.all()),
-                    deadline.isoformat(),
-                    timezone.localdate(s.record.submitted_at).isoformat()
-                    if getattr(s, "record", None) and s.record.submitted_at
-                    else "not yet",
-                ]
-                for s, deadline in late
-            ],
-        ),
-        "trend": trend,
-        "supervision": _supervision(today),
     }
-    report.charts = {
+
+
+def _costs_table(f: dict) -> Table:
+    return Table(
+        "Travel and transport costs",
+        ["Item", "Count", "Cost (£)"],
+        [
+            ["Travel between venues (minutes)", f["travel_minutes"], ""],
+            ["Driving children (minutes)", f["transport_minutes"], ""],
+            [f"Mileage at {f['pence_per_mile']}p a mile", f["miles"], f["mileage_cost"]],
+            ["Taxi bookings", f["taxi_bookings"], f["taxi_cost"]],
+            ["Agency sessions (out of county)", f["agency_sessions"], f["agency_cost"]],
+        ],
+    )
+
+
+def _late_records_table(late: list[tuple[ContactSession, dt.date]]) -> Table:
+    return Table(
+        "Session records late",
+        ["Session day", "Referral", "Workers", "Due by", "Submitted"],
+        [
+            [
+                s.day.isoformat(),
+                s.plan.referral.reference,
+                ", ".join(w.worker.name for w in s.staffing.all()),
+                deadline.isoformat(),
+                timezone.localdate(s.record.submitted_at).isoformat()
+                if getattr(s, "record", None) and s.record.submitted_at
+                else "not yet",
+            ]
+            for s, deadline in late
+        ],
+    )
+
+
+def _charts(tables: dict[str, Table]) -> dict:
+    trend, cancellations = tables["trend"], tables["cancellations"]
+    return {
         "trend": {
             "labels": [row[0] for row in trend.rows],
             "held": [row[1] for row in trend.rows],
@@ -392,11 +467,10 @@ def monthly_report(*, month: dt.date, area: Area | None = None, today: dt.date) 
             "band": list(BAND),
         },
         "cancellations": {
-            "labels": [row[0] for row in report.tables["cancellations"].rows],
-            "counts": [row[2] for row in report.tables["cancellations"].rows],
+            "labels": [row[0] for row in cancellations.rows],
+            "counts": [row[2] for row in cancellations.rows],
         },
     }
-    return report
 
 
 def _count_by_month(queryset, day_field: str) -> dict:
