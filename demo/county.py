@@ -1,4 +1,4 @@
-"""A demo county true to the service's own figures (docs/PRODUCT.md), built in one go.
+"""A demo county true to the figures of the service's annual report, built in one go.
 
 Everything is drawn from `random.Random(seed)` and dated relative to the Monday of the
 current week, so the same seed on the same day gives the same county. Rows go in with
