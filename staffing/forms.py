@@ -36,19 +36,6 @@ class WorkerForm(forms.ModelForm):
         return minutes
 
 
-class AbsenceForm(forms.ModelForm):
-    class Meta:
-        model = Absence
-        fields = ["worker", "kind", "starts_on", "ends_on", "status", "note"]
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "The absence ends before it starts.")
-        return cleaned
-
-
 class AbsenceDatesMixin:
     """An absence's form: it cannot end before it starts."""
 
@@ -58,3 +45,9 @@ class AbsenceDatesMixin:
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The absence ends before it starts.")
         return cleaned
+
+
+class AbsenceForm(AbsenceDatesMixin, forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = ["worker", "kind", "starts_on", "ends_on", "status", "note"]
