@@ -136,32 +136,99 @@ def _areas() -> dict[str, Area]:
     return found
 
 
-def _parse(content: bytes) -> tuple[ImportResult, list[_Parsed]]:
-    result = ImportResult()
+def _csv_reader(content: bytes):
     text = content.decode("utf-8", errors="surrogateescape")
     if text.startswith("\ufeff"):
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        result.file_errors.append("the file is empty")
-        return result, []
-    names = [name.strip().lower() for name in header]
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def _header_errors(names: list[str]) -> list[str]:
+    """What is wrong with the header's (stripped, lower-cased) column names."""
     if any(NOT_UTF8.search(name) for name in names):
-        result.file_errors.append("wrong encoding: the header is not UTF-8")
-        return result, []
+        return ["wrong encoding: the header is not UTF-8"]
     missing = [name for name in COLUMNS if name not in names]
     extra = [name for name in names if name not in COLUMNS]
     doubled = sorted(name for name, n in Counter(names).items() if n > 1)
+    errors = []
     if missing:
-        result.file_errors.append(f"missing columns: {', '.join(missing)}")
+        errors.append(f"missing columns: {', '.join(missing)}")
     if extra:
-        result.file_errors.append(f"extra columns: {', '.join(n or '(blank)' for n in extra)}")
+        errors.append(f"extra columns: {', '.join(n or '(blank)' for n in extra)}")
     if doubled:
-        result.file_errors.append(f"columns given twice: {', '.join(doubled)}")
-    if result.file_errors:
-        return result, []
+        errors.append(f"columns given twice: {', '.join(doubled)}")
+    return errors
 
+
+def _shape_error(values: list[str], width: int) -> str:
+    """Why the line's values cannot be read as the header's columns ("" if they can)."""
+    if any(NOT_UTF8.search(v) for v in values):
+        return "wrong encoding: the row is not UTF-8 (save the file as UTF-8)"
+    if len(values) > width:
+        return f"extra columns: {len(values)} values where the header has {width}"
+    if len(values) < width:
+        return f"missing columns: {len(values)} values where the header has {width}"
+    return ""
+
+
+def _check_ids_and_required(data: dict[str, str], reasons: list[str]) -> None:
+    for column in ("referral_id", "child_id"):
+        if not data[column]:
+            reasons.append(f"missing id: {column} is empty")
+        elif not ID_PATTERN.match(data[column]):
+            reasons.append(f"bad id in {column}: {data[column]!r}")
+    for column in REQUIRED:
+        if column not in ("referral_id", "child_id") and not data[column]:
+            reasons.append(f"{column} is empty")
+
+
+def _row_details(
+    data: dict[str, str], areas: dict[str, Area], reasons: list[str]
+) -> tuple[dict, dict]:
+    """The row's child and referral fields; what is wrong with them is added to `reasons`.
+
+    The fields are only meant to be used when no reason was added.
+    """
+    _check_ids_and_required(data, reasons)
+    born = (
+        _date(data["child_date_of_birth"], "child_date_of_birth", reasons)
+        if data["child_date_of_birth"]
+        else None
+    )
+    received = _date(data["received_on"], "received_on", reasons) if data["received_on"] else None
+    area = areas.get(data["area"].lower())
+    if data["area"] and area is None:
+        reasons.append(f"unknown area: {data['area']!r}")
+    priority = PRIORITIES.get(data["priority"].lower())
+    if data["priority"] and priority is None:
+        reasons.append(f"unknown priority: {data['priority']!r} (court, risk or standard)")
+    out_flag = data["out_of_county"].lower()
+    if out_flag not in YES | NO:
+        reasons.append(f"out_of_county must be yes or no, not {data['out_of_county']!r}")
+    if born and received and born > received:
+        reasons.append("the child's date of birth is after the referral was received")
+    child = {
+        "first_name": data["child_first_name"],
+        "date_of_birth": born,
+        "area": area,
+        "placement": data["placement"],
+        "out_of_county": out_flag in YES,
+    }
+    referral = {
+        "referrer_name": data["referrer_name"],
+        "referrer_team": data["referrer_team"],
+        "received_on": received,
+        "priority": priority,
+    }
+    return child, referral
+
+
+def _parse_rows(reader, names: list[str], rows: list[RowResult]) -> list[_Parsed]:
+    """Each line but blank ones as a RowResult added to `rows`; returns those that passed.
+
+    A row is checked against the rows above it too: the same referral and child twice, or
+    one child with different details, refuses the later row.
+    """
     areas = _areas()
     seen_pairs: dict[tuple[str, str], int] = {}
     seen_children: dict[str, tuple[int, dict]] = {}
@@ -171,74 +238,31 @@ def _parse(content: bytes) -> tuple[ImportResult, list[_Parsed]]:
         if not any(v.strip() for v in values):
             continue  # blank lines are not rows
         row = RowResult(number=number)
-        result.rows.append(row)
+        rows.append(row)
         reasons = row.reasons
-        if any(NOT_UTF8.search(v) for v in values):
-            reasons.append("wrong encoding: the row is not UTF-8 (save the file as UTF-8)")
-            continue
-        if len(values) > len(names):
-            reasons.append(f"extra columns: {len(values)} values where the header has {len(names)}")
-            continue
-        if len(values) < len(names):
-            reasons.append(
-                f"missing columns: {len(values)} values where the header has {len(names)}"
-            )
+        if shape_error := _shape_error(values, len(names)):
+            reasons.append(shape_error)
             continue
         data = {name: value.strip() for name, value in zip(names, values, strict=True)}
         row.values = data
-        for column in ("referral_id", "child_id"):
-            if not data[column]:
-                reasons.append(f"missing id: {column} is empty")
-            elif not ID_PATTERN.match(data[column]):
-                reasons.append(f"bad id in {column}: {data[column]!r}")
-        for column in REQUIRED:
-            if column not in ("referral_id", "child_id") and not data[column]:
-                reasons.append(f"{column} is empty")
-        born = (
-            _date(data["child_date_of_birth"], "child_date_of_birth", reasons)
-            if data["child_date_of_birth"]
-            else None
-        )
-        received = (
-            _date(data["received_on"], "received_on", reasons) if data["received_on"] else None
-        )
-        area = areas.get(data["area"].lower())
-        if data["area"] and area is None:
-            reasons.append(f"unknown area: {data['area']!r}")
-        priority = PRIORITIES.get(data["priority"].lower())
-        if data["priority"] and priority is None:
-            reasons.append(f"unknown priority: {data['priority']!r} (court, risk or standard)")
-        out_flag = data["out_of_county"].lower()
-        if out_flag not in YES | NO:
-            reasons.append(f"out_of_county must be yes or no, not {data['out_of_county']!r}")
-        if born and received and born > received:
-            reasons.append("the child's date of birth is after the referral was received")
+        child, referral = _row_details(data, areas, reasons)
         pair = (data["referral_id"], data["child_id"])
         if all(pair) and pair in seen_pairs:
             reasons.append(f"duplicate row: same referral and child as row {seen_pairs[pair]}")
         if reasons:
             continue
         seen_pairs[pair] = number
-        child = {
-            "first_name": data["child_first_name"],
-            "date_of_birth": born,
-            "area": area,
-            "placement": data["placement"],
-            "out_of_county": out_flag in YES,
-        }
         earlier = seen_children.get(data["child_id"])
         if earlier and earlier[1] != child:
             reasons.append(f"child {data['child_id']} has different details on row {earlier[0]}")
             continue
         seen_children.setdefault(data["child_id"], (number, child))
-        referral = {
-            "referrer_name": data["referrer_name"],
-            "referrer_team": data["referrer_team"],
-            "received_on": received,
-            "priority": priority,
-        }
         parsed.append(_Parsed(row, data["referral_id"], data["child_id"], child, referral))
-    # A referral's rows must agree on the referral's own details.
+    return parsed
+
+
+def _refuse_disagreeing_referrals(parsed: list[_Parsed]) -> None:
+    """A referral's rows must agree on the referral's own details: later ones are refused."""
     first_of: dict[str, _Parsed] = {}
     for item in parsed:
         first = first_of.setdefault(item.referral_id, item)
@@ -246,6 +270,22 @@ def _parse(content: bytes) -> tuple[ImportResult, list[_Parsed]]:
             item.row.reasons.append(
                 f"referral {item.referral_id} has different details on row {first.row.number}"
             )
+
+
+def _parse(content: bytes) -> tuple[ImportResult, list[_Parsed]]:
+    """Check the header, then every row; returns the result and the rows fit to write."""
+    result = ImportResult()
+    reader = _csv_reader(content)
+    header = next(reader, None)
+    if header is None:
+        result.file_errors.append("the file is empty")
+        return result, []
+    names = [name.strip().lower() for name in header]
+    result.file_errors += _header_errors(names)
+    if result.file_errors:
+        return result, []
+    parsed = _parse_rows(reader, names, result.rows)
+    _refuse_disagreeing_referrals(parsed)
     return result, [item for item in parsed if not item.row.refused]
 
 

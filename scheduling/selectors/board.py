@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from lib.service_day import SERVICE_CLOSES, SERVICE_OPENS, minutes_of_day
+from lib.travel import TravelTimes
 from referrals.models import Referral
 from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
 from staffing.models import Worker
@@ -224,12 +225,109 @@ def week_cards(*, rota_week: RotaWeek) -> list[Card]:
     return list(cards.values())
 
 
+def _room_rows(placed: list[Card], *, days: list[dt.date], area: Area | None) -> list[RoomRow]:
+    """A row per active room (the area's, if one is chosen), then virtual calls' when unfiltered."""
+    day_index = {day: n for n, day in enumerate(days)}
+    rooms = Room.objects.filter(is_active=True).select_related("venue")
+    if area is not None:
+        rooms = rooms.filter(venue__area=area)
+    by_room: dict[int | None, list[list[Card]]] = defaultdict(lambda: [[] for _ in days])
+    for card in placed:
+        by_room[card.room_id][day_index[card.day]].append(card)
+    room_rows = [
+        RoomRow(label=room.name, venue=room.venue.name, days=by_room[room.pk])
+        for room in rooms.order_by("venue__name", "name")
+    ]
+    if None in by_room and area is None:
+        days_cards = by_room[None]
+        room_rows.append(
+            RoomRow(
+                label="Virtual",
+                venue="No room",
+                days=days_cards,
+                lanes=[_stack(day_cards) for day_cards in days_cards],
+            )
+        )
+    return room_rows
+
+
+def _lay_on_worker_rows(
+    placed: list[Card], rows: dict[int, WorkerRow], *, days: list[dt.date], list_unstaffed: bool
+) -> list[list[Card]]:
+    """Put each card in its workers' rows, adding up the minutes they hold.
+
+    Returns per day the cards no worker holds, if `list_unstaffed` (else empty days).
+    """
+    day_index = {day: n for n, day in enumerate(days)}
+    unstaffed: list[list[Card]] = [[] for _ in days]
+    for card in placed:
+        if not card.staff and list_unstaffed:
+            unstaffed[day_index[card.day]].append(card)
+        for staff in card.staff:
+            row = rows.get(staff.worker_id)
+            if row is None:
+                continue
+            row.days[day_index[card.day]].append(card)
+            if staff.holds_time:
+                row.busy_minutes += staff.busy_minutes
+    return unstaffed
+
+
+def _add_travel(rows: dict[int, WorkerRow], travel: TravelTimes) -> None:
+    """Each worker's driving minutes: every day's route between venues, from their base."""
+    for row in rows.values():
+        base = row.worker.base_venue_id
+        for day_cards in row.days:
+            route = [c.venue_id for c in day_cards if c.venue_id]
+            row.travel_minutes += travel.route(route, base=base)
+
+
+def _worker_groups(
+    placed: list[Card], *, days: list[dt.date], area: Area | None, worker_kind: str
+) -> tuple[list[tuple[Area, list[WorkerRow]]], list[list[Card]]]:
+    """The by-worker rows in groups by area, and per day the placed sessions no worker holds.
+
+    Sessions without a worker are only listed when no filter narrows the workers.
+    """
+    workers = Worker.objects.filter(is_active=True).select_related("area")
+    if area is not None:
+        workers = workers.filter(area=area)
+    if worker_kind:
+        workers = workers.filter(kind=worker_kind)
+    travel = TravelTime.objects.table()
+    rows: dict[int, WorkerRow] = {}
+    groups: dict[int, list[WorkerRow]] = defaultdict(list)
+    group_areas: dict[int, Area] = {}
+    for worker in workers.order_by("area__name", "name"):
+        row = WorkerRow(worker=worker, days=[[] for _ in days])
+        rows[worker.pk] = row
+        groups[worker.area_id].append(row)
+        group_areas[worker.area_id] = worker.area
+    unstaffed = _lay_on_worker_rows(
+        placed, rows, days=days, list_unstaffed=area is None and not worker_kind
+    )
+    _add_travel(rows, travel)
+    return [(group_areas[area_id], group) for area_id, group in groups.items()], unstaffed
+
+
+def _board_counts(cards: list[Card], placed: list[Card]) -> dict[str, int]:
+    return {
+        "total": len(cards),
+        "placed": len(placed),
+        "unplaced": len(cards) - len(placed),
+        "court_total": sum(1 for c in cards if c.is_court),
+        "court_placed": sum(1 for c in placed if c.is_court),
+        "proposed": sum(1 for c in placed if c.status == ContactSession.Status.PROPOSED),
+        "changed": sum(1 for c in cards if c.changed_in_replan),
+        "pinned": sum(1 for c in placed if c.pinned),
+    }
+
+
 def rota_board(
     *, rota_week: RotaWeek, area_code: str = "", worker_kind: str = "", view: str = "worker"
 ) -> Board:
     """The week laid out for the board; filters narrow the rows, never the figures."""
     days = rota_week.days
-    day_index = {day: n for n, day in enumerate(days)}
     areas = list(Area.objects.order_by("name"))
     area = next((a for a in areas if a.code == area_code), None)
     latest_run = (
@@ -246,66 +344,11 @@ def rota_board(
     unstaffed: list[list[Card]] = [[] for _ in days]
     room_rows: list[RoomRow] = []
     if view == "venue":
-        rooms = Room.objects.filter(is_active=True).select_related("venue")
-        if area is not None:
-            rooms = rooms.filter(venue__area=area)
-        by_room: dict[int | None, list[list[Card]]] = defaultdict(lambda: [[] for _ in days])
-        for card in placed:
-            by_room[card.room_id][day_index[card.day]].append(card)
-        for room in rooms.order_by("venue__name", "name"):
-            room_rows.append(RoomRow(label=room.name, venue=room.venue.name, days=by_room[room.pk]))
-        if None in by_room and area is None:
-            days_cards = by_room[None]
-            room_rows.append(
-                RoomRow(
-                    label="Virtual",
-                    venue="No room",
-                    days=days_cards,
-                    lanes=[_stack(cards) for cards in days_cards],
-                )
-            )
+        room_rows = _room_rows(placed, days=days, area=area)
     else:
-        workers = Worker.objects.filter(is_active=True).select_related("area")
-        if area is not None:
-            workers = workers.filter(area=area)
-        if worker_kind:
-            workers = workers.filter(kind=worker_kind)
-        travel = TravelTime.objects.table()
-        rows: dict[int, WorkerRow] = {}
-        groups: dict[int, list[WorkerRow]] = defaultdict(list)
-        group_areas: dict[int, Area] = {}
-        for worker in workers.order_by("area__name", "name"):
-            row = WorkerRow(worker=worker, days=[[] for _ in days])
-            rows[worker.pk] = row
-            groups[worker.area_id].append(row)
-            group_areas[worker.area_id] = worker.area
-        for card in placed:
-            if not card.staff and area is None and not worker_kind:
-                unstaffed[day_index[card.day]].append(card)
-            for staff in card.staff:
-                row = rows.get(staff.worker_id)
-                if row is None:
-                    continue
-                row.days[day_index[card.day]].append(card)
-                if staff.holds_time:
-                    row.busy_minutes += staff.busy_minutes
-        for row in rows.values():
-            base = row.worker.base_venue_id
-            for day_cards in row.days:
-                route = [c.venue_id for c in day_cards if c.venue_id]
-                row.travel_minutes += travel.route(route, base=base)
-        worker_groups = [(group_areas[area_id], group) for area_id, group in groups.items()]
-
-    counts = {
-        "total": len(cards),
-        "placed": len(placed),
-        "unplaced": len(cards) - len(placed),
-        "court_total": sum(1 for c in cards if c.is_court),
-        "court_placed": sum(1 for c in placed if c.is_court),
-        "proposed": sum(1 for c in placed if c.status == ContactSession.Status.PROPOSED),
-        "changed": sum(1 for c in cards if c.changed_in_replan),
-        "pinned": sum(1 for c in placed if c.pinned),
-    }
+        worker_groups, unstaffed = _worker_groups(
+            placed, days=days, area=area, worker_kind=worker_kind
+        )
     return Board(
         rota_week=rota_week,
         days=days,
@@ -316,7 +359,7 @@ def rota_board(
         unplaced=unplaced,
         latest_run=latest_run,
         cards=cards,
-        counts=counts,
+        counts=_board_counts(cards, placed),
     )
 
 

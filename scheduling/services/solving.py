@@ -242,6 +242,92 @@ def _placement(assignment: solver.Assignment | None, session: ContactSession) ->
     return f"{start:%a %d %b %H:%M}, room {assignment.room or 'none'}, workers {workers}"
 
 
+_WRITTEN_FIELDS = [
+    "starts_at",
+    "ends_at",
+    "room",
+    "unplaced_reason",
+    "changed_in_replan",
+    "status",
+    "version",
+]
+
+
+def _unplace(free: dict[str, ContactSession]) -> None:
+    """Clear the free sessions' places in the database before any is placed again.
+
+    Otherwise a session moved into another's old place would overlap it until that one is
+    written too, which the database's exclusion constraints refuse.
+    """
+    SessionWorker.objects.filter(session__in=free.values()).delete()
+    ContactSession.objects.filter(pk__in=[s.pk for s in free.values()]).update(
+        starts_at=None, ends_at=None, room=None
+    )
+
+
+def _mark_change(
+    session: ContactSession,
+    new: solver.Assignment | None,
+    old: solver.Assignment | None,
+    *,
+    published: bool,
+) -> dict | None:
+    """Flag the session as moved or not; returns its audit fields if it moved."""
+    changed = _differs(new, old)
+    session.changed_in_replan = published and changed
+    if not changed:
+        return None
+    fields = {"placement": [_placement(old, session), _placement(new, session)]}
+    if session.is_live:
+        # A booking the team leader approved has moved: it needs approving again.
+        fields["status"] = [session.status, ContactSession.Status.AWAITING_APPROVAL]
+        session.status = ContactSession.Status.AWAITING_APPROVAL
+    session.version += 1
+    return fields
+
+
+def _place(
+    session: ContactSession, new: solver.Assignment | None, *, problem: WeekProblem, reason: str
+) -> list[SessionWorker]:
+    """Set the session's time and room from its assignment; returns its workers' rows."""
+    if new is None:
+        session.starts_at = session.ends_at = session.room_id = None
+        session.unplaced_reason = reason[:300]
+        return []
+    session.starts_at = _local(session.day, new.start)
+    session.ends_at = session.starts_at + dt.timedelta(minutes=session.duration_minutes)
+    session.room_id = problem.rooms[new.room] if new.room else None
+    session.unplaced_reason = ""
+    busy_from = session.starts_at - dt.timedelta(minutes=session.transport_before_minutes)
+    busy_to = session.ends_at + dt.timedelta(minutes=session.transport_after_minutes)
+    return [
+        SessionWorker(
+            session=session,
+            worker_id=problem.workers[code],
+            busy_from=busy_from,
+            busy_to=busy_to,
+        )
+        for code in new.workers
+    ]
+
+
+def _log_and_propose(
+    rota_week: RotaWeek, audit: dict, *, published: bool, run_id: int | None, by
+) -> None:
+    """Audit the changed sessions; a week not yet published becomes proposed."""
+    extra = {"solver_run": run_id, "note": "Written by the rota solver"}
+    audit_log_bulk_changes(model=ContactSession, changes=audit, actor=by, extra=extra)
+    if not published:
+        audit_log_bulk_changes(
+            model=RotaWeek,
+            changes={rota_week.pk: {"state": [rota_week.state, RotaWeek.State.PROPOSED]}},
+            actor=by,
+            extra={**extra, "sessions_changed": sorted(audit)},
+        )
+        rota_week.state = RotaWeek.State.PROPOSED
+    rota_week.save(update_fields=["state", "updated_at"])
+
+
 def _rota_apply_solution(
     *, problem: WeekProblem, solution: solver.Solution, run_id: int | None, by
 ) -> int:
@@ -257,70 +343,20 @@ def _rota_apply_solution(
     free = {key: s for key, s in problem.sessions.items() if key not in pinned}
     published = rota_week.state == RotaWeek.State.PUBLISHED
 
-    SessionWorker.objects.filter(session__in=free.values()).delete()
-    ContactSession.objects.filter(pk__in=[s.pk for s in free.values()]).update(
-        starts_at=None, ends_at=None, room=None
-    )
+    _unplace(free)
     changes = 0
     staffing = []
     audit = {}
     for key, session in free.items():
-        new, old = placed.get(key), before.get(key)
-        changed = _differs(new, old)
-        changes += changed
-        session.changed_in_replan = published and changed
-        if changed:
-            audit[session.pk] = {"placement": [_placement(old, session), _placement(new, session)]}
-        if changed and session.is_live:
-            # A booking the team leader approved has moved: it needs approving again.
-            audit[session.pk]["status"] = [session.status, ContactSession.Status.AWAITING_APPROVAL]
-            session.status = ContactSession.Status.AWAITING_APPROVAL
-        if changed:
-            session.version += 1
-        if new is None:
-            session.starts_at = session.ends_at = session.room_id = None
-            session.unplaced_reason = reasons.get(key, "")[:300]
-        else:
-            session.starts_at = _local(session.day, new.start)
-            session.ends_at = session.starts_at + dt.timedelta(minutes=session.duration_minutes)
-            session.room_id = problem.rooms[new.room] if new.room else None
-            session.unplaced_reason = ""
-            busy_from = session.starts_at - dt.timedelta(minutes=session.transport_before_minutes)
-            busy_to = session.ends_at + dt.timedelta(minutes=session.transport_after_minutes)
-            staffing += [
-                SessionWorker(
-                    session=session,
-                    worker_id=problem.workers[code],
-                    busy_from=busy_from,
-                    busy_to=busy_to,
-                )
-                for code in new.workers
-            ]
-    ContactSession.objects.bulk_update(
-        free.values(),
-        [
-            "starts_at",
-            "ends_at",
-            "room",
-            "unplaced_reason",
-            "changed_in_replan",
-            "status",
-            "version",
-        ],
-        batch_size=500,
-    )
+        new = placed.get(key)
+        fields = _mark_change(session, new, before.get(key), published=published)
+        if fields is not None:
+            audit[session.pk] = fields
+            changes += 1
+        staffing += _place(session, new, problem=problem, reason=reasons.get(key, ""))
+    ContactSession.objects.bulk_update(free.values(), _WRITTEN_FIELDS, batch_size=500)
     SessionWorker.objects.bulk_create(staffing, batch_size=500)
-    extra = {"solver_run": run_id, "note": "Written by the rota solver"}
-    audit_log_bulk_changes(model=ContactSession, changes=audit, actor=by, extra=extra)
-    if not published:
-        audit_log_bulk_changes(
-            model=RotaWeek,
-            changes={rota_week.pk: {"state": [rota_week.state, RotaWeek.State.PROPOSED]}},
-            actor=by,
-            extra={**extra, "sessions_changed": sorted(audit)},
-        )
-        rota_week.state = RotaWeek.State.PROPOSED
-    rota_week.save(update_fields=["state", "updated_at"])
+    _log_and_propose(rota_week, audit, published=published, run_id=run_id, by=by)
     return changes
 
 
