@@ -128,24 +128,39 @@ def _cost(unit: str, quantity: float, weight: float) -> dict:
 
 def check(scenario: Scenario, solution: Solution) -> Report:
     """Check every hard rule and compute the objective (agrees with score.py)."""
-    scn = scenario
-    out: list[Violation] = []
+    violations: list[Violation] = []
+    placed = _check_listing(scenario, solution, violations)
+    for placement in placed.values():
+        _check_time_and_room(scenario, placement, violations)
+        _check_staffing(scenario, placement, violations)
+    _check_rooms_and_children(scenario, placed, violations)
+    worker_days = _check_availability(scenario, placed, violations)
+    usage = _check_routes_and_contracts(scenario, worker_days, violations)
+    _check_pins(scenario, solution, violations)
+    return _evaluate(scenario, placed, usage, violations)
+
+
+def _check_listing(
+    scn: Scenario, solution: Solution, out: list[Violation]
+) -> dict[str, _Placement]:
+    """Rule 1: each session assigned or unassigned, once; the placements of the assigned."""
     placed: dict[str, _Placement] = {}
     unassigned: set[str] = set()
-    # rule 1
-    for a in solution.assignments:
-        sid = a.session
+    for assignment in solution.assignments:
+        sid = assignment.session
         if sid not in scn.session_by_id:
             out.append(Violation(1, "unknown_session", sessions=(sid,)))
         elif sid in placed:
             out.append(Violation(1, "assigned_twice", _day_of(scn, sid), (sid,)))
         else:
-            s = scn.session_by_id[sid]
-            venue = None if s.virtual else getattr(scn.room_by_id.get(a.room), "venue", None)
-            span = Span(sid, s.day, a.start, a.start + s.duration, venue)
-            placed[sid] = _Placement(s, span, a.room, tuple(a.workers))
-    for u in solution.unassigned:
-        sid = u.session
+            session = scn.session_by_id[sid]
+            room = None if session.virtual else scn.room_by_id.get(assignment.room)
+            venue = getattr(room, "venue", None)
+            start = assignment.start
+            span = Span(sid, session.day, start, start + session.duration, venue)
+            placed[sid] = _Placement(session, span, assignment.room, tuple(assignment.workers))
+    for entry in solution.unassigned:
+        sid = entry.session
         if sid not in scn.session_by_id:
             out.append(Violation(1, "unknown_unassigned", sessions=(sid,)))
         elif sid in placed:
@@ -153,81 +168,85 @@ def check(scenario: Scenario, solution: Solution) -> Report:
         elif sid in unassigned:
             out.append(Violation(1, "unassigned_twice", _day_of(scn, sid), (sid,)))
         unassigned.add(sid)
-    for s in scn.sessions:
-        if s.id not in placed and s.id not in unassigned:
-            out.append(Violation(1, "not_listed", s.day, (s.id,)))
+    for session in scn.sessions:
+        if session.id not in placed and session.id not in unassigned:
+            out.append(Violation(1, "not_listed", session.day, (session.id,)))
+    return placed
 
-    for p in placed.values():
-        _check_time_and_room(scn, p, out)
-        _check_staffing(scn, p, out)
 
-    # rules 4 and 9
+def _check_rooms_and_children(
+    scn: Scenario, placed: dict[str, _Placement], out: list[Violation]
+) -> None:
+    """Rules 4 and 9: a room's sessions a turnaround apart, a child in one session at a time."""
     rooms, children = defaultdict(list), defaultdict(list)
-    for p in placed.values():
-        if p.span.venue is not None:
-            rooms[(p.room, p.span.day)].append(p.span)
-        for child in p.session.children:
-            children[(child, p.span.day)].append(p.span)
+    for placement in placed.values():
+        span = placement.span
+        if span.venue is not None:
+            rooms[(placement.room, span.day)].append(span)
+        for child in placement.session.children:
+            children[(child, span.day)].append(span)
     for (room, day), spans in sorted(rooms.items()):
-        for a, b in overlapping_pairs(spans, scn.turnaround):
-            gap = {"turnaround": scn.turnaround}
-            out.append(
-                Violation(4, "room_turnaround", day, rooms=(room,), details=gap, **_two(a, b))
-            )
+        for earlier, later in overlapping_pairs(spans, scn.turnaround):
+            gap, pair = {"turnaround": scn.turnaround}, _two(earlier, later)
+            out.append(Violation(4, "room_turnaround", day, rooms=(room,), details=gap, **pair))
     for (child, day), spans in sorted(children.items()):
-        for a, b in overlapping_pairs(spans):
-            out.append(Violation(9, "child_overlap", day, children=(child,), **_two(a, b)))
+        for earlier, later in overlapping_pairs(spans):
+            out.append(
+                Violation(9, "child_overlap", day, children=(child,), **_two(earlier, later))
+            )
 
-    # rules 6, 7, 8
-    days = defaultdict(list)
-    for p in placed.values():
-        s, span = p.session, p.span
-        busy = Span(
-            span.sid, span.day, span.start - s.transport_before, span.end + s.transport_after,
-            span.venue,
-        )  # fmt: skip
-        for w in dict.fromkeys(x for x in p.workers if x in scn.worker_by_id):
-            windows = scn.worker_by_id[w].windows(busy.day)
-            if not any(a <= busy.start and busy.end <= b for a, b in windows):
+
+def _check_availability(
+    scn: Scenario, placed: dict[str, _Placement], out: list[Violation]
+) -> dict[tuple[str, str], list[Span]]:
+    """Rule 6: workers busy (transport included) only when available; their spans by day."""
+    worker_days = defaultdict(list)
+    for placement in placed.values():
+        session, span = placement.session, placement.span
+        before, after = session.transport_before, session.transport_after
+        busy = Span(span.sid, span.day, span.start - before, span.end + after, span.venue)
+        for wid in dict.fromkeys(w for w in placement.workers if w in scn.worker_by_id):
+            windows = scn.worker_by_id[wid].windows(busy.day)
+            if not any(opens <= busy.start and busy.end <= closes for opens, closes in windows):
+                times = ((busy.start, busy.end),)
                 out.append(
-                    Violation(
-                        6,
-                        "unavailable",
-                        busy.day,
-                        (busy.sid,),
-                        ((busy.start, busy.end),),
-                        workers=(w,),
-                    )
+                    Violation(6, "unavailable", busy.day, (busy.sid,), times, workers=(wid,))
                 )
-            days[(w, busy.day)].append(busy)
-    usage = {w.id: (0, 0) for w in scn.workers}
-    for (w, _), spans in sorted(days.items()):
-        busy_m, travel = usage[w]
-        busy_m += sum(x.end - x.start for x in spans)
-        usage[w] = (busy_m, travel + route_travel(scn, w, spans, out))
-    for w, (busy_m, travel) in usage.items():
-        contract = scn.worker_by_id[w].contract_minutes
-        if busy_m + travel > contract:
-            figures = {"busy": busy_m, "travel": travel, "contract": contract}
-            out.append(Violation(8, "contract", workers=(w,), details=figures))
+            worker_days[(wid, busy.day)].append(busy)
+    return worker_days
 
-    # rule 10
+
+def _check_routes_and_contracts(
+    scn: Scenario, worker_days: dict[tuple[str, str], list[Span]], out: list[Violation]
+) -> dict[str, tuple[int, int]]:
+    """Rules 7 and 8: each worker-day's route, then the contracts; (busy, travel) by worker."""
+    usage = {worker.id: (0, 0) for worker in scn.workers}
+    for (wid, _day), spans in sorted(worker_days.items()):
+        busy, travel = usage[wid]
+        busy += sum(span.end - span.start for span in spans)
+        usage[wid] = (busy, travel + route_travel(scn, wid, spans, out))
+    for wid, (busy, travel) in usage.items():
+        contract = scn.worker_by_id[wid].contract_minutes
+        if busy + travel > contract:
+            figures = {"busy": busy, "travel": travel, "contract": contract}
+            out.append(Violation(8, "contract", workers=(wid,), details=figures))
+    return usage
+
+
+def _check_pins(scn: Scenario, solution: Solution, out: list[Violation]) -> None:
+    """Rule 10: a pinned session has its pinned start, room and workers (first assignment)."""
     given = {}
-    for a in solution.assignments:
-        given.setdefault(a.session, a)
+    for assignment in solution.assignments:
+        given.setdefault(assignment.session, assignment)
     for pin in scn.pinned:
-        a = given.get(pin.session)
-        if a is None or (a.start, a.room, sorted(a.workers)) != (
-            pin.start,
-            pin.room,
-            sorted(pin.workers),
-        ):
-            found = None if a is None else (a.start, a.room, tuple(a.workers))
-            where = {"pinned": (pin.start, pin.room, tuple(pin.workers)), "found": found}
-            day = _day_of(scn, pin.session)
-            out.append(Violation(10, "pin", day, (pin.session,), details=where))
-
-    return _evaluate(scn, placed, usage, out)
+        found = given.get(pin.session)
+        wanted = (pin.start, pin.room, sorted(pin.workers))
+        if found is None or (found.start, found.room, sorted(found.workers)) != wanted:
+            held = None if found is None else (found.start, found.room, tuple(found.workers))
+            where = {"pinned": (pin.start, pin.room, tuple(pin.workers)), "found": held}
+            out.append(
+                Violation(10, "pin", _day_of(scn, pin.session), (pin.session,), details=where)
+            )
 
 
 def _day_of(scn: Scenario, sid: str) -> str | None:

@@ -994,120 +994,196 @@ def _solve_day(
     share: float,
 ) -> DayResult:
     """Coverage (relaxed bound, then the full model if needed), then cost, for one day."""
-    res = DayResult(day, None)
-    t_start = time.monotonic()
+    stages = _DayStages(
+        scn,
+        day,
+        seconds=seconds,
+        seed=seed,
+        deterministic=deterministic,
+        notify=notify,
+        fraction0=fraction0,
+        share=share,
+    )
+    return stages.run(incumbent, caps, prev_map, max_workers)
 
-    def report(stage: str, f0: float, scale: int):
-        return lambda obj, bound: notify(
-            {
-                "stage": stage,
-                "day": day,
-                "fraction": fraction0 + share * f0,
-                "objective": obj / scale,
-                "bound": bound / scale,
-            }
+
+class _DayStages:
+    """The CP-SAT stages of one day: two bounds from a relaxation, coverage, then cost."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        day: str,
+        *,
+        seconds: float,
+        seed: int,
+        deterministic: bool,
+        notify: Callable | None,
+        fraction0: float,
+        share: float,
+    ):
+        self.scenario, self.day, self.seconds, self.seed = scenario, day, seconds, seed
+        self.deterministic, self.notify = deterministic, notify
+        self.fraction0, self.share = fraction0, share
+        self.result = DayResult(day, None)
+        self.started = time.monotonic()
+        self.scale = 1
+
+    def run(
+        self,
+        incumbent: dict[str, Assignment],
+        caps: dict[str, int],
+        prev_map: dict | None,
+        max_workers: int,
+    ) -> DayResult:
+        """The day's result, its stages recorded in the order they ran."""
+        scenario, day, result = self.scenario, self.day, self.result
+        # Every worker, no travel and whole contracts: the bounds then hold for the whole
+        # horizon, not just for this day.
+        whole_contracts = {w.id: w.contract_minutes for w in scenario.workers}
+        relaxed = DayModel(
+            scenario, day, incumbent, whole_contracts, None, len(scenario.workers), relaxed=True
         )
+        self.scale = relaxed.scale
+        if not relaxed.placed:
+            result.coverage_bound = result.total_bound = relaxed.fixed_penalty
+            result.coverage_optimal = True
+            result.assignments = {}
+            return result
+        bounds_started = time.monotonic()
+        coverage_bound = self._bound_coverage(relaxed)
+        self._bound_objective(relaxed)
+        day_model = DayModel(scenario, day, incumbent, caps, prev_map, max_workers)
+        result.assignments = {
+            sid: a for sid, a in incumbent.items() if scenario.session_by_id[sid].day == day
+        }
+        uncovered, maximised = self._cover(day_model, coverage_bound, bounds_started)
+        self._lower_cost(day_model, uncovered, maximised)
+        return result
 
-    # Stage 1a: a proven bound on coverage from a relaxation (every worker, no travel,
-    # whole contracts), so the bound holds for the whole horizon, not just this day.
-    full = {w.id: w.contract_minutes for w in scn.workers}
-    relax = DayModel(scn, day, incumbent, full, None, len(scn.workers), relaxed=True)
-    scale = relax.scale
-    if not relax.placed:
-        res.coverage_bound = res.total_bound = relax.fixed_penalty
-        res.coverage_optimal = True
-        res.assignments = {}
-        return res
-    relax.model.Minimize(relax.uncovered)
-    t1 = time.monotonic()
-    solver = _params(0.2 * seconds, seed, deterministic)
-    status = solver.Solve(relax.model)
-    ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    lb = solver.BestObjectiveBound() if ok or status == cp_model.UNKNOWN else 0
-    lb = max(0, lb)
-    res.coverage_bound = lb / scale + relax.fixed_penalty
-    res.stages.append(
-        {
-            "name": "coverage-bound",
-            "objective": None,
-            "bound": round(res.coverage_bound, 3),
-            "status": STATUS.get(status, str(status)),
-            "wall_seconds": round(time.monotonic() - t1, 3),
-        }
-    )
+    def _bound_coverage(self, relaxed: DayModel) -> float:
+        """Stage 1a: a proven lower bound on the uncovered penalty, in scaled units."""
+        relaxed.model.Minimize(relaxed.uncovered)
+        started = time.monotonic()
+        solver = _params(0.2 * self.seconds, self.seed, self.deterministic)
+        status = solver.Solve(relaxed.model)
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        bound = solver.BestObjectiveBound() if found or status == cp_model.UNKNOWN else 0
+        bound = max(0, bound)
+        result = self.result
+        result.coverage_bound = bound / self.scale + relaxed.fixed_penalty
+        result.stages.append(
+            _stage("coverage-bound", None, round(result.coverage_bound, 3), status, started)
+        )
+        return bound
 
-    # Stage 1a': the same relaxation for the whole objective but travel: a proven lower
-    # bound on the day's part of the objective.
-    relax.model.Minimize(relax.uncovered + relax.cost)
-    t1b = time.monotonic()
-    solver = _params(0.1 * seconds, seed, deterministic)
-    status = solver.Solve(relax.model)
-    if status not in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        res.total_bound = max(0.0, solver.BestObjectiveBound()) / scale + relax.fixed_penalty
-    res.stages.append(
-        {
-            "name": "objective-bound",
-            "objective": None,
-            "bound": None if res.total_bound is None else round(res.total_bound, 3),
-            "status": STATUS.get(status, str(status)),
-            "wall_seconds": round(time.monotonic() - t1b, 3),
-        }
-    )
+    def _bound_objective(self, relaxed: DayModel) -> None:
+        """Stage 1a': a proven lower bound on the day's part of the objective, travel apart."""
+        relaxed.model.Minimize(relaxed.uncovered + relaxed.cost)
+        started = time.monotonic()
+        solver = _params(0.1 * self.seconds, self.seed, self.deterministic)
+        status = solver.Solve(relaxed.model)
+        result = self.result
+        if status not in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            bound = max(0.0, solver.BestObjectiveBound())
+            result.total_bound = bound / self.scale + relaxed.fixed_penalty
+        total = None if result.total_bound is None else round(result.total_bound, 3)
+        result.stages.append(_stage("objective-bound", None, total, status, started))
 
-    dm = DayModel(scn, day, incumbent, caps, prev_map, max_workers)
-    model = dm.model
-    value1 = dm.incumbent_uncovered
-    res.assignments = {k: v for k, v in incumbent.items() if scn.session_by_id[k].day == day}
-    t2 = time.monotonic()
-    status1 = cp_model.OPTIMAL
-    stage1_ran = value1 > lb + 0.5
-    if stage1_ran:
-        # Stage 1b: the greedy misses coverage the bound allows: maximise it in the full model.
-        model.Minimize(dm.uncovered)
-        left = 0.8 * seconds if deterministic else seconds - (time.monotonic() - t_start)
-        solver = _params(0.4 * left, seed, deterministic)
-        status1 = solver.Solve(model, _Progress(report("coverage", 0.2, scale)) if notify else None)
-        found = status1 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        if found and round(solver.ObjectiveValue()) < value1:
-            value1 = round(solver.ObjectiveValue())
-            res.assignments = dm.assignments(solver)
-            values = list(solver.ResponseProto().solution)
-            model.ClearHints()
-            for i, value in enumerate(values):
-                model.AddHint(model.GetIntVarFromProtoIndex(i), value)
-    res.coverage_optimal = value1 <= lb + 0.5
-    res.stages.append(
-        {
-            "name": "coverage",
-            "objective": round(value1 / scale + dm.fixed_penalty, 3),
-            "bound": round(res.coverage_bound, 3),
-            "status": "OPTIMAL" if res.coverage_optimal else STATUS.get(status1, str(status1)),
-            "wall_seconds": round(time.monotonic() - t1, 3),
-        }
-    )
-    # Stage 2: hold coverage, minimise the rest of the objective.
-    model.Add(dm.uncovered <= value1)
-    model.Minimize(dm.cost)
-    if deterministic:  # budgets must not depend on the wall clock
-        left = 0.8 * seconds * (0.6 if stage1_ran else 1.0)
-    else:
-        left = max(0.2, seconds - (time.monotonic() - t_start))
-    solver2 = _params(left, seed, deterministic)
-    t3 = time.monotonic()
-    status2 = solver2.Solve(model, _Progress(report("cost", 0.7, scale)) if notify else None)
-    ok2 = status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    base = value1 / scale + dm.fixed_penalty
-    res.stages.append(
-        {
-            "name": "cost",
-            "objective": round(solver2.ObjectiveValue() / scale + base, 3) if ok2 else None,
-            "bound": round(solver2.BestObjectiveBound() / scale + base, 3) if ok2 else None,
-            "status": STATUS.get(status2, str(status2)),
-            "wall_seconds": round(time.monotonic() - t3, 3),
-        }
-    )
-    del t2
-    if ok2:
-        res.cost_bound = solver2.BestObjectiveBound() / scale + base
-        res.assignments = dm.assignments(solver2)
-    return res
+    def _cover(
+        self, day_model: DayModel, coverage_bound: float, bounds_started: float
+    ) -> tuple[int, bool]:
+        """Stage 1b: the uncovered penalty to hold, and whether the full model had to lower it.
+
+        The stage's wall time counts from the start of the bounds, which it depends on.
+        """
+        model, result = day_model.model, self.result
+        uncovered = day_model.incumbent_uncovered
+        status = cp_model.OPTIMAL
+        maximised = uncovered > coverage_bound + 0.5
+        if maximised:
+            # The greedy misses coverage the bound allows: maximise it in the full model.
+            model.Minimize(day_model.uncovered)
+            if self.deterministic:
+                left = 0.8 * self.seconds
+            else:
+                left = self.seconds - (time.monotonic() - self.started)
+            solver = _params(0.4 * left, self.seed, self.deterministic)
+            status = solver.Solve(model, self._progress("coverage", 0.2))
+            found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            if found and round(solver.ObjectiveValue()) < uncovered:
+                uncovered = round(solver.ObjectiveValue())
+                result.assignments = day_model.assignments(solver)
+                _hint_solution(model, solver)
+        result.coverage_optimal = uncovered <= coverage_bound + 0.5
+        objective = round(uncovered / self.scale + day_model.fixed_penalty, 3)
+        result.stages.append(
+            _stage(
+                "coverage",
+                objective,
+                round(result.coverage_bound, 3),
+                cp_model.OPTIMAL if result.coverage_optimal else status,
+                bounds_started,
+            )
+        )
+        return uncovered, maximised
+
+    def _lower_cost(self, day_model: DayModel, uncovered: int, maximised: bool) -> None:
+        """Stage 2: hold coverage, minimise the rest of the objective."""
+        model, scale, result = day_model.model, self.scale, self.result
+        model.Add(day_model.uncovered <= uncovered)
+        model.Minimize(day_model.cost)
+        if self.deterministic:  # budgets must not depend on the wall clock
+            left = 0.8 * self.seconds * (0.6 if maximised else 1.0)
+        else:
+            left = max(0.2, self.seconds - (time.monotonic() - self.started))
+        solver = _params(left, self.seed, self.deterministic)
+        started = time.monotonic()
+        status = solver.Solve(model, self._progress("cost", 0.7))
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        base = uncovered / scale + day_model.fixed_penalty
+        objective = round(solver.ObjectiveValue() / scale + base, 3) if found else None
+        bound = round(solver.BestObjectiveBound() / scale + base, 3) if found else None
+        result.stages.append(_stage("cost", objective, bound, status, started))
+        if found:
+            result.cost_bound = solver.BestObjectiveBound() / scale + base
+            result.assignments = day_model.assignments(solver)
+
+    def _progress(self, stage: str, offset: float) -> _Progress | None:
+        """Reports of the stage's solutions, ``offset`` of the way into the day's share."""
+        if not self.notify:
+            return None
+
+        def report(objective: float, bound: float) -> None:
+            self.notify(
+                {
+                    "stage": stage,
+                    "day": self.day,
+                    "fraction": self.fraction0 + self.share * offset,
+                    "objective": objective / self.scale,
+                    "bound": bound / self.scale,
+                }
+            )
+
+        return _Progress(report)
+
+
+def _stage(
+    name: str, objective: float | None, bound: float | None, status: int, started: float
+) -> dict:
+    """A stage of a day's stats, its wall time counted from ``started``."""
+    return {
+        "name": name,
+        "objective": objective,
+        "bound": bound,
+        "status": STATUS.get(status, str(status)),
+        "wall_seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """The solver's solution becomes the model's only hint."""
+    values = list(solver.ResponseProto().solution)
+    model.ClearHints()
+    for index, value in enumerate(values):
+        model.AddHint(model.GetIntVarFromProtoIndex(index), value)

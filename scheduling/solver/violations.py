@@ -59,98 +59,170 @@ class Violation:
         ``session`` names a session wherever the message names it, and then stands for the
         word 'session' before it too ('session s12' and a bare 's12' both become its answer).
         """
-        said = (lambda sid: f"session {sid}") if session is None else session
-        bare = _same if session is None else session
-        sid = self.sessions[0] if self.sessions else ""
-        on = day(self.day) if self.day is not None else ""
-        details = self.details
+        words = _Words(self, session, worker, room, venue, day)
+        wording = _WORDINGS.get(self.kind)
+        if wording is None:
+            raise ValueError(f"unknown kind of violation {self.kind!r}")
+        return wording(words)
 
-        def span(index: int) -> str:
-            return f"{bare(self.sessions[index])} {self.when(index)}"
 
-        def names(ids, words=worker) -> list[str]:
-            return [words(x) for x in ids]
+class _Words:
+    """The parts of a violation's message, each id put in words by the caller's functions."""
 
-        def placed(where) -> str:
-            start, at, who = where
-            return f"{clock(start)} {room(at) if at is not None else None} {names(who)}"
+    def __init__(
+        self,
+        violation: Violation,
+        session: Callable[[str], str] | None,
+        worker: Callable[[str], str],
+        room: Callable[[str], str],
+        venue: Callable[[str], str],
+        day: Callable[[str], str],
+    ):
+        self.violation, self.details = violation, violation.details
+        self.named = (lambda sid: f"session {sid}") if session is None else session
+        self.bare = _same if session is None else session
+        self.worker_words, self.room_words, self.venue_words = worker, room, venue
+        self.on = day(violation.day) if violation.day is not None else ""
 
-        match self.kind:
-            case "unknown_session":
-                return f"an assignment names unknown {said(sid)}"
-            case "assigned_twice":
-                return f"{said(sid)} is assigned more than once"
-            case "unknown_unassigned":
-                return f"unassigned names unknown {said(sid)}"
-            case "assigned_and_unassigned":
-                return f"{said(sid)} is both assigned and unassigned"
-            case "unassigned_twice":
-                return f"{said(sid)} is listed twice as unassigned"
-            case "not_listed":
-                return f"{said(sid)} is neither assigned nor unassigned"
-            case "window":
-                window = f"{clock(details['earliest'])}-{clock(details['latest'])}"
-                return f"{said(sid)} {self.when(0)} starts outside {window}"
-            case "off_grid":
-                return f"{said(sid)} {self.when(0)} starts off the {details['grid']}-minute grid"
-            case "opening_hours":
-                at = venue(self.venues[0])
-                return f"{said(sid)} {self.when(0)} is outside {at}'s opening hours"
-            case "virtual_room":
-                return f"virtual {said(sid)} has room {room(self.rooms[0])}"
-            case "unknown_room":
-                at = room(self.rooms[0]) if self.rooms else None
-                return f"{said(sid)} has no known room ({at})"
-            case "wrong_venue":
-                allowed = ", ".join(names(details["allowed"], venue))
-                return f"{said(sid)} is at {venue(self.venues[0])}, not {allowed}"
-            case "missing_feature":
-                feature, at = details["feature"], room(self.rooms[0])
-                return f"{said(sid)} needs {feature}, which room {at} lacks"
-            case "room_too_small":
-                people, capacity, at = details["people"], details["capacity"], room(self.rooms[0])
-                return f"{said(sid)} has {people} people, room {at} holds {capacity}"
-            case "room_closed":
-                start, end = details["closed"]
-                closed = f"{clock(start)}-{clock(end)}"
-                return f"room {room(self.rooms[0])} is closed {closed}, {said(sid)} {self.when(0)}"
-            case "room_turnaround":
-                at, gap = room(self.rooms[0]), details["turnaround"]
-                return f"room {at} on {on}: {span(0)} and {span(1)} are < {gap} min apart"
-            case "workers_needed":
-                return f"{said(sid)} needs {details['needed']} workers, has {names(self.workers)}"
-            case "unknown_worker":
-                return f"{said(sid)} names unknown worker {worker(self.workers[0])}"
-            case "excluded_worker":
-                return f"worker {worker(self.workers[0])} is excluded from {said(sid)}"
-            case "missing_skill":
-                lacking = ", ".join(details["skills"])
-                return f"worker {worker(self.workers[0])} lacks {lacking} for {said(sid)}"
-            case "unavailable":
-                who = worker(self.workers[0])
-                return f"worker {who} is not available on {on} for {span(0)}"
-            case "worker_overlap":
-                who = worker(self.workers[0])
-                return f"worker {who} on {on}: {span(0)} and {span(1)} overlap"
-            case "travel_gap":
-                first, then = (venue(v) for v in self.venues)
-                gap = f"{details['free']} free min for {details['leg']} min travel"
-                return (
-                    f"worker {worker(self.workers[0])} on {on}: "
-                    f"{span(0)} at {first}, {span(1)} at {then}: {gap}"
-                )
-            case "contract":
-                busy, travel, contract = details["busy"], details["travel"], details["contract"]
-                return (
-                    f"worker {worker(self.workers[0])} is busy {busy} + travels {travel} min, "
-                    f"over {contract}"
-                )
-            case "child_overlap":
-                child = self.children[0]
-                return f"child {child} on {on}: sessions {span(0)} and {span(1)} overlap"
-            case "pin":
-                found = details["found"]
-                found = "no assignment" if found is None else placed(found)
-                pinned = placed(details["pinned"])
-                return f"{bare(sid)} is pinned to {pinned}, the solution has {found}"
-        raise ValueError(f"unknown kind of violation {self.kind!r}")
+    @property
+    def first_session(self) -> str:
+        return self.violation.sessions[0] if self.violation.sessions else ""
+
+    @property
+    def session(self) -> str:
+        """The first session as the message names it: 'session s12' unless put in words."""
+        return self.named(self.first_session)
+
+    @property
+    def when(self) -> str:
+        return self.violation.when(0)
+
+    @property
+    def worker(self) -> str:
+        return self.worker_words(self.violation.workers[0])
+
+    @property
+    def room(self) -> str:
+        return self.room_words(self.violation.rooms[0])
+
+    @property
+    def venue(self) -> str:
+        return self.venue_words(self.violation.venues[0])
+
+    def span(self, index: int) -> str:
+        """'s12 15:30-17:00': a session of the message with its time."""
+        return f"{self.bare(self.violation.sessions[index])} {self.violation.when(index)}"
+
+    def workers(self, ids: tuple[str, ...]) -> list[str]:
+        return [self.worker_words(wid) for wid in ids]
+
+    def placement(self, where: tuple) -> str:
+        """'10:00 r1 ['w1']': a (start, room, workers) of a pin or of what the solution has."""
+        start, at, who = where
+        room = self.room_words(at) if at is not None else None
+        return f"{clock(start)} {room} {self.workers(who)}"
+
+
+def _interval(start: int, end: int) -> str:
+    return f"{clock(start)}-{clock(end)}"
+
+
+def _unknown_room(words: _Words) -> str:
+    at = words.room if words.violation.rooms else None
+    return f"{words.session} has no known room ({at})"
+
+
+def _wrong_venue(words: _Words) -> str:
+    allowed = ", ".join(words.venue_words(place) for place in words.details["allowed"])
+    return f"{words.session} is at {words.venue}, not {allowed}"
+
+
+def _room_too_small(words: _Words) -> str:
+    people, capacity = words.details["people"], words.details["capacity"]
+    return f"{words.session} has {people} people, room {words.room} holds {capacity}"
+
+
+def _room_closed(words: _Words) -> str:
+    closed = _interval(*words.details["closed"])
+    return f"room {words.room} is closed {closed}, {words.session} {words.when}"
+
+
+def _room_turnaround(words: _Words) -> str:
+    pair, gap = f"{words.span(0)} and {words.span(1)}", words.details["turnaround"]
+    return f"room {words.room} on {words.on}: {pair} are < {gap} min apart"
+
+
+def _travel_gap(words: _Words) -> str:
+    first, then = (words.venue_words(place) for place in words.violation.venues)
+    gap = f"{words.details['free']} free min for {words.details['leg']} min travel"
+    return (
+        f"worker {words.worker} on {words.on}: "
+        f"{words.span(0)} at {first}, {words.span(1)} at {then}: {gap}"
+    )
+
+
+def _contract(words: _Words) -> str:
+    busy, travel = words.details["busy"], words.details["travel"]
+    contract = words.details["contract"]
+    return f"worker {words.worker} is busy {busy} + travels {travel} min, over {contract}"
+
+
+def _child_overlap(words: _Words) -> str:
+    child, pair = words.violation.children[0], f"{words.span(0)} and {words.span(1)}"
+    return f"child {child} on {words.on}: sessions {pair} overlap"
+
+
+def _pin(words: _Words) -> str:
+    found = words.details["found"]
+    found = "no assignment" if found is None else words.placement(found)
+    pinned = words.placement(words.details["pinned"])
+    return f"{words.bare(words.first_session)} is pinned to {pinned}, the solution has {found}"
+
+
+# The one wording of each kind of violation, in the order of the rules.
+_WORDINGS: dict[str, Callable[[_Words], str]] = {
+    "unknown_session": lambda words: f"an assignment names unknown {words.session}",
+    "assigned_twice": lambda words: f"{words.session} is assigned more than once",
+    "unknown_unassigned": lambda words: f"unassigned names unknown {words.session}",
+    "assigned_and_unassigned": lambda words: f"{words.session} is both assigned and unassigned",
+    "unassigned_twice": lambda words: f"{words.session} is listed twice as unassigned",
+    "not_listed": lambda words: f"{words.session} is neither assigned nor unassigned",
+    "window": lambda words: (
+        f"{words.session} {words.when} starts outside "
+        f"{_interval(words.details['earliest'], words.details['latest'])}"
+    ),
+    "off_grid": lambda words: (
+        f"{words.session} {words.when} starts off the {words.details['grid']}-minute grid"
+    ),
+    "opening_hours": lambda words: (
+        f"{words.session} {words.when} is outside {words.venue}'s opening hours"
+    ),
+    "virtual_room": lambda words: f"virtual {words.session} has room {words.room}",
+    "unknown_room": _unknown_room,
+    "wrong_venue": _wrong_venue,
+    "missing_feature": lambda words: (
+        f"{words.session} needs {words.details['feature']}, which room {words.room} lacks"
+    ),
+    "room_too_small": _room_too_small,
+    "room_closed": _room_closed,
+    "room_turnaround": _room_turnaround,
+    "workers_needed": lambda words: (
+        f"{words.session} needs {words.details['needed']} workers, "
+        f"has {words.workers(words.violation.workers)}"
+    ),
+    "unknown_worker": lambda words: f"{words.session} names unknown worker {words.worker}",
+    "excluded_worker": lambda words: f"worker {words.worker} is excluded from {words.session}",
+    "missing_skill": lambda words: (
+        f"worker {words.worker} lacks {', '.join(words.details['skills'])} for {words.session}"
+    ),
+    "unavailable": lambda words: (
+        f"worker {words.worker} is not available on {words.on} for {words.span(0)}"
+    ),
+    "worker_overlap": lambda words: (
+        f"worker {words.worker} on {words.on}: {words.span(0)} and {words.span(1)} overlap"
+    ),
+    "travel_gap": _travel_gap,
+    "contract": _contract,
+    "child_overlap": _child_overlap,
+    "pin": _pin,
+}
