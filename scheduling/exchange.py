@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from lib.service_day import GRID_MINUTES, clock, minutes_of_day
+from lib.service_day import GRID_MINUTES, clock, minutes_of_day, time_of_day
 from referrals.models import Child, ContactPlan
 from scheduling import solver
 from scheduling.models import ContactSession, RotaWeek, SessionWorker
@@ -38,6 +38,7 @@ class WeekProblem:
     workers: dict[str, int]
     released_pins: list[str] = field(default_factory=list)
     snapshot: tuple = ()
+    settled: set[str] = field(default_factory=set)
 
     @property
     def scenario_dict(self) -> dict:
@@ -69,7 +70,23 @@ def week_snapshot(rota_week: RotaWeek) -> tuple:
     return tuple(sorted(rows))
 
 
-def _venues_dict(days: list[dt.date]) -> tuple[list[dict], dict[str, int]]:
+def _minus(start: dt.datetime, end: dt.datetime, spans) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of [start, end) that none of `spans` covers."""
+    parts = [(start, end)]
+    for a, b in spans:
+        parts = [
+            piece
+            for lo, hi in parts
+            for piece in ((lo, min(hi, a)), (max(lo, b), hi))
+            if piece[0] < piece[1]
+        ]
+    return parts
+
+
+def _venues_dict(days: list[dt.date], held=None) -> tuple[list[dict], dict[str, int]]:
+    """The active venues and rooms; `held` maps a room's pk to the spans of its settled sessions,
+    which a closure recorded afterwards cannot empty: they took place."""
+    held = held or {}
     venues = Venue.objects.filter(is_active=True).prefetch_related("rooms__features", "area")
     tz = timezone.get_current_timezone()
     first = dt.datetime.combine(days[0], dt.time.min, tzinfo=tz)
@@ -92,10 +109,8 @@ def _venues_dict(days: list[dt.date]) -> tuple[list[dict], dict[str, int]]:
                 for closure in closures[room.pk]:
                     start = max(timezone.localtime(closure.starts_at, tz), opens)
                     end = min(timezone.localtime(closure.ends_at, tz), closes)
-                    if start < end:
-                        closed.append(
-                            {"day": day.isoformat(), "from": clock(start), "to": clock(end)}
-                        )
+                    for a, b in _minus(start, end, held.get(room.pk, ())):
+                        closed.append({"day": day.isoformat(), "from": clock(a), "to": clock(b)})
             rooms.append(
                 {
                     "id": room.slug,
@@ -125,7 +140,11 @@ def _travel_dict() -> dict[str, dict[str, int]]:
     return dict(travel)
 
 
-def _workers_dict(days: list[dt.date]) -> tuple[list[dict], dict[str, int]]:
+def _workers_dict(days: list[dt.date], worked=None) -> tuple[list[dict], dict[str, int]]:
+    """The active workers and when they are available; `worked` maps a worker's pk to the
+    busy spans of their settled sessions, which stay available time even on a day they are
+    now recorded as absent (an absence recorded later cannot undo what took place)."""
+    worked = worked or {}
     workers = (
         Worker.objects.filter(is_active=True)
         .select_related("area", "base_venue")
@@ -148,6 +167,11 @@ def _workers_dict(days: list[dt.date]) -> tuple[list[dict], dict[str, int]]:
             for day in days
             if (p := pattern.get(day.weekday())) and day not in away[worker.pk]
         ]
+        for start, end in worked.get(worker.pk, ()):
+            start, end = timezone.localtime(start), timezone.localtime(end)
+            window = {"day": start.date().isoformat(), "from": clock(start), "to": clock(end)}
+            if start.date() in days and end.date() == start.date() and window not in available:
+                available.append(window)
         result.append(
             {
                 "id": worker.code,
@@ -170,8 +194,24 @@ def _allowed_venues(plan: ContactPlan, venue_ids: set[str]) -> list[str]:
     return sorted(v for v in set(chosen) if v in venue_ids)
 
 
-def _session_dict(session: ContactSession, venue_ids: set[str]) -> dict:
+def _first_start(session: ContactSession, now: dt.datetime) -> int:
+    """The earliest minute of its day the session may still start at: not before now."""
+    local = timezone.localtime(now)
+    earliest = minutes_of_day(session.earliest_start)
+    if session.day < local.date():
+        return 24 * 60
+    if session.day > local.date():
+        return earliest
+    passed = minutes_of_day(local.time()) + (1 if local.second or local.microsecond else 0)
+    return max(earliest, -(-passed // GRID_MINUTES) * GRID_MINUTES)
+
+
+def _session_dict(session: ContactSession, venue_ids: set[str], now=None) -> dict:
+    """The session for the solver; given `now`, its window starts no earlier than now."""
     plan = session.plan
+    earliest = session.earliest_start
+    if now is not None and (first := _first_start(session, now)) > minutes_of_day(earliest):
+        earliest = time_of_day(first)
     data = {
         "id": session_key(session.pk),
         "children": sorted(c.reference for c in plan.referral.children.all()),
@@ -180,7 +220,7 @@ def _session_dict(session: ContactSession, venue_ids: set[str]) -> dict:
         "mode": session.mode,
         "duration": session.duration_minutes,
         "day": session.day.isoformat(),
-        "earliest_start": clock(session.earliest_start),
+        "earliest_start": clock(earliest),
         "latest_start": clock(session.latest_start),
         "venues": [] if session.mode == "virtual" else _allowed_venues(plan, venue_ids),
         "room_features": sorted(f.code for f in plan.room_features.all()),
@@ -208,21 +248,54 @@ def _assignment_of(session: ContactSession) -> solver.Assignment | None:
     )
 
 
+def _settled_spans(sessions) -> tuple[dict, dict]:
+    """The busy spans of settled sessions by worker pk, and their times by room pk."""
+    worked, held = defaultdict(list), defaultdict(list)
+    for session in sessions:
+        for row in session.staffing.all():
+            worked[row.worker_id].append((row.busy_from, row.busy_to))
+        if session.room_id:
+            held[session.room_id].append((session.starts_at, session.ends_at))
+    return worked, held
+
+
 def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> WeekProblem:
     """The week's rota problem and its current rota.
 
-    Booked, awaiting-approval and hand-pinned sessions become pins. A pin that the week can no
-    longer honour (its worker is now off sick, its room closed) is released so the solver can
-    re-place it; `released_pins` names them.
+    Settled sessions (started, held or recorded: `ContactSession.is_settled`) are pins exactly
+    as they are and are never released; their workers stay available and their rooms open for
+    the time they took, whatever was recorded since. Booked, awaiting-approval and hand-pinned
+    sessions become pins too; one the week can no longer honour (its worker is now off sick,
+    its room closed) is released so the solver can re-place it; `released_pins` names them.
+    No session is offered a start that has already passed, and one whose window has passed
+    unplaced is left out.
     """
+    now = timezone.now()
     days = rota_week.days
     snapshot = week_snapshot(rota_week)
-    venues, rooms = _venues_dict(days)
+    settled_pks = set(
+        ContactSession.objects.filter(rota_week=rota_week).settled(now).values_list("pk", flat=True)
+    )
+    sessions, settled = {}, set()
+    for s in week_sessions(rota_week):
+        key = session_key(s.pk)
+        if s.pk in settled_pks:
+            if s.starts_at is None:  # held or recorded but never placed: nothing to keep
+                continue
+            settled.add(key)
+        elif _first_start(s, now) > minutes_of_day(s.latest_start):
+            continue  # its time has gone by unplaced: no plan can place it now
+        sessions[key] = s
+    worked, held = _settled_spans(sessions[k] for k in settled)
+    venues, rooms = _venues_dict(days, held)
     venue_ids = {v["id"] for v in venues}
-    workers, worker_codes = _workers_dict(days)
-    sessions = {session_key(s.pk): s for s in week_sessions(rota_week)}
+    workers, worker_codes = _workers_dict(days, worked)
     current = [a for s in sessions.values() if (a := _assignment_of(s))]
-    pins = [a for a in current if sessions[a.session].pinned or sessions[a.session].is_live]
+    pins = [
+        a
+        for a in current
+        if a.session in settled or sessions[a.session].pinned or sessions[a.session].is_live
+    ]
     data = {
         "format": "contact-rota-scenario/1",
         "name": f"week-{rota_week.week_start.isoformat()}",
@@ -232,13 +305,17 @@ def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> W
         "venues": venues,
         "travel_minutes": _travel_dict(),
         "workers": workers,
-        "sessions": [_session_dict(s, venue_ids) for s in sessions.values()],
+        "sessions": [
+            _session_dict(s, venue_ids, now=None if k in settled else now)
+            for k, s in sessions.items()
+        ],
     }
     released: list[str] = []
     scenario = _scenario_with_pins(data, pins)
     if release_invalid_pins:
         while True:
-            broken = _broken_pins(scenario, pins)
+            # What has taken place stays as it was: only the other pins can give way.
+            broken = _broken_pins(scenario, pins) - settled
             if not broken:
                 break
             released += sorted(broken)
@@ -262,6 +339,7 @@ def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> W
         workers=worker_codes,
         released_pins=released,
         snapshot=snapshot,
+        settled=settled,
     )
 
 

@@ -60,6 +60,10 @@ class ContactSessionQuerySet(models.QuerySet):
     def seen_by_workers(self):
         return self.filter(status__in=ContactSession.SEEN_BY_WORKERS)
 
+    def settled(self, now: dt.datetime | None = None):
+        """Sessions no plan or hand move may change (see `ContactSession.is_settled`)."""
+        return self.filter(ContactSession.settled_q(now))
+
     def not_cancelled(self):
         return self.exclude(status=ContactSession.Status.CANCELLED)
 
@@ -112,6 +116,8 @@ class ContactSession(models.Model):
     LIVE = (Status.AWAITING_APPROVAL, Status.BOOKED, Status.COMPLETED, Status.DID_NOT_ATTEND)
     # What a worker's own pages show: live sessions, and cancelled ones so they know not to go.
     SEEN_BY_WORKERS = (*LIVE, Status.CANCELLED)
+    # It took place (or was due and nobody came): what happened is on record.
+    HELD = (Status.COMPLETED, Status.DID_NOT_ATTEND)
 
     rota_week = models.ForeignKey(RotaWeek, on_delete=models.PROTECT, related_name="sessions")
     plan = models.ForeignKey(
@@ -219,7 +225,40 @@ class ContactSession(models.Model):
 
     @property
     def can_move(self) -> bool:
-        return self.status in self.NOT_YET_HELD
+        return self.status in self.NOT_YET_HELD and not self.is_settled()
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """Placed, and its start is at or before `now` (default: this moment)."""
+        return self.starts_at is not None and self.starts_at <= (now or timezone.now())
+
+    @property
+    def has_record(self) -> bool:
+        return SessionRecord.objects.filter(session_id=self.pk).exists() if self.pk else False
+
+    def is_settled(self, now: dt.datetime | None = None) -> bool:
+        """Started, held or recorded: the past, so no re-plan, solver run or hand move may
+        change its time, room, workers or status (an absence recorded later cannot undo it).
+        """
+        return self.status in self.HELD or self.has_started(now) or self.has_record
+
+    @classmethod
+    def settled_q(cls, now: dt.datetime | None = None) -> Q:
+        """`is_settled` as a query, for `ContactSession.objects.settled()` and exclusions."""
+        return (
+            Q(status__in=cls.HELD)
+            | Q(starts_at__lte=now or timezone.now())
+            | Q(record__isnull=False)
+        )
+
+    def why_settled(self, now: dt.datetime | None = None) -> str:
+        """Why it cannot change, in words for the deputy; empty when it can."""
+        if self.status in self.HELD:
+            return f"it is {self.get_status_display().lower()}"
+        if self.has_started(now):
+            return f"it has started (at {timezone.localtime(self.starts_at):%H:%M})"
+        if self.has_record:
+            return "its record has been started"
+        return ""
 
     @property
     def is_live(self) -> bool:

@@ -63,19 +63,24 @@ def session_for_team_leader(*, user, pk: int) -> ContactSession:
 
 
 def uncovered_sessions(*, absence: Absence, today: dt.date | None = None):
-    """Sessions in the coming two weeks that the absent worker was due to staff."""
+    """Sessions in the coming two weeks that the absent worker was due to staff.
+
+    Not those already settled (started, held or recorded): the absence cannot undo them.
+    """
     today = today or timezone.localdate()
     start = max(absence.starts_on, today)
     end = min(absence.ends_on, today + dt.timedelta(days=SESSIONS_AHEAD_DAYS))
     if start > end:
         return ContactSession.objects.none()
     return _with_detail(
-        ContactSession.objects.live().filter(
+        ContactSession.objects.live()
+        .filter(
             staffing__worker=absence.worker,
             staffing__holds_time=True,
             day__gte=start,
             day__lte=end,
         )
+        .exclude(ContactSession.settled_q())
     ).order_by("day", "starts_at", "pk")
 
 

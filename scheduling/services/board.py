@@ -135,10 +135,14 @@ def session_move(*, session: ContactSession, start: dt.time, room, workers, by) 
         raise ValidationError(
             "Someone changed this session while you were looking at it; reload the board."
         )
-    if not locked.can_move:
+    if locked.status not in ContactSession.NOT_YET_HELD:
         raise ValidationError(
             f"A session that is {locked.get_status_display().lower()} cannot be moved."
         )
+    if why := locked.why_settled():
+        raise ValidationError(f"This session cannot be moved: {why}.")
+    if _local(locked.day, start) <= timezone.now():
+        raise ValidationError(f"{start:%H:%M} on {locked.day:%a %d %b} has already passed.")
     if SolverRun.objects.filter(rota_week_id=locked.rota_week_id, status__in=SolverRun.ACTIVE):
         raise ValidationError("The week is being planned; wait for the plan to finish.")
     workers = list(workers)
@@ -206,6 +210,8 @@ def session_pin_set(*, session: ContactSession, pinned: bool, by) -> ContactSess
     locked = ContactSession.objects.select_for_update().get(pk=session.pk)
     if pinned and not locked.is_placed:
         raise ValidationError("Only a placed session can be pinned; move it somewhere first.")
+    if not pinned and (why := locked.why_settled()):
+        raise ValidationError(f"This session stays where it is: {why}.")
     if locked.pinned != pinned:
         locked.pinned = pinned
         locked.version += 1

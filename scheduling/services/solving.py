@@ -224,10 +224,11 @@ def rota_apply_solution(
 ) -> int:
     """Write a solution of the week's problem; returns how many sessions changed.
 
-    Pinned and booked sessions the problem kept as pins are never touched. All free sessions
-    are cleared first and then placed, so no moment of the write holds an overlap the database
-    constraints would refuse. The write is in bulk, which the audit trail's signals do not
-    see, so each changed session gets its audit entry here, naming the solver run.
+    Pinned and booked sessions the problem kept as pins, and settled ones (started, held or
+    recorded), are never touched. All free sessions are cleared first and then placed, so no
+    moment of the write holds an overlap the database constraints would refuse. The write is in
+    bulk, which the audit trail's signals do not see, so each changed session gets its audit
+    entry here, naming the solver run.
     """
     with disable_auditlog():
         return _rota_apply_solution(problem=problem, solution=solution, run_id=run_id, by=by)
@@ -328,6 +329,29 @@ def _log_and_propose(
     rota_week.save(update_fields=["state", "updated_at"])
 
 
+def _without_settled_since(free: dict[str, ContactSession], *, placed, before) -> dict:
+    """The free sessions less those settled (started, recorded) while the solver worked.
+
+    One the solution leaves where it was is simply not written; one it would move cannot be,
+    and the rest of the solution may count on its old place, so nothing is written.
+    """
+    now = timezone.now()
+    since = set(
+        ContactSession.objects.filter(pk__in=[s.pk for s in free.values()])
+        .settled(now)
+        .values_list("pk", flat=True)
+    )
+    keep = {}
+    for key, session in free.items():
+        if session.pk not in since:
+            keep[key] = session
+        elif _differs(placed.get(key), before.get(key)):
+            raise WeekChangedError(
+                "A session started while the week was being planned; plan it again."
+            )
+    return keep
+
+
 def _rota_apply_solution(
     *, problem: WeekProblem, solution: solver.Solution, run_id: int | None, by
 ) -> int:
@@ -336,11 +360,12 @@ def _rota_apply_solution(
         raise WeekChangedError(
             "The week's sessions changed while it was being planned; plan it again."
         )
-    pinned = {p.session for p in problem.scenario.pinned}
+    pinned = {p.session for p in problem.scenario.pinned} | problem.settled
     placed = {a.session: a for a in solution.assignments}
     reasons = {u.session: u.reason for u in solution.unassigned}
     before = {a.session: a for a in problem.current.assignments}
     free = {key: s for key, s in problem.sessions.items() if key not in pinned}
+    free = _without_settled_since(free, placed=placed, before=before)
     published = rota_week.state == RotaWeek.State.PUBLISHED
 
     _unplace(free)
@@ -370,7 +395,9 @@ def weeks_replan(*, sessions, by) -> tuple[list[SolverRun], list[str]]:
     """Re-plan the rota weeks holding `sessions` in the solver's little-disruption mode.
 
     Booked sessions stay pinned unless they became invalid (their worker is now away); those
-    are placed again. Returns the queued runs and the messages of weeks that could not start.
+    are placed again. Sessions that have started, been held or recorded stay exactly as they
+    are, even when their worker is now away (`week_problem`). Returns the queued runs and the
+    messages of weeks that could not start.
     """
     week_ids = sorted({s.rota_week_id for s in sessions})
     runs, problems = [], []

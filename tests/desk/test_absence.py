@@ -14,11 +14,13 @@ from scheduling.selectors.sessions import uncovered_sessions
 from scheduling.services.cancellations import _virtual_stand_in, session_cancel
 from staffing.models import Absence
 from staffing.services import absence_decide, absence_record, absence_request
-from tests.builders import placed_session, team
+from tests.builders import aware, placed_session, team
 from tests.factories import (
     A_MONDAY,
     RoomFactory,
+    RotaWeekFactory,
     WorkerFactory,
+    working_weekdays,
 )
 from tests.weeks import publish_solved_week
 
@@ -367,3 +369,37 @@ def test_the_cancel_page_turns_away_a_completed_session(client):
     assert "session stays as it is" in response.content.decode()
     session.refresh_from_db()
     assert session.status == ContactSession.Status.COMPLETED
+
+
+def test_replanning_at_two_keeps_the_mornings_held_session_and_replaces_the_afternoons(
+    client, eager_celery, django_capture_on_commit_callbacks
+):
+    t = team()
+    sick = t["worker"]
+    colleague = WorkerFactory(area=t["area"], base_venue=t["venue"])
+    working_weekdays([sick, colleague])
+    RotaWeekFactory(week_start=A_MONDAY, state=RotaWeek.State.PUBLISHED)
+    morning = placed_session(room=t["room"], workers=[sick], status=BOOKED, hour=10)
+    afternoon = placed_session(room=t["room"], workers=[sick], status=BOOKED, hour=16)
+
+    with time_machine.travel(aware(A_MONDAY, 14), tick=True):
+        client.force_login(t["leader"])
+        _record_sickness_on_7_december(client, sick)
+        absence = Absence.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("desk:absence_replan", args=[absence.pk]))
+        assert list(uncovered_sessions(absence=absence)) == []
+
+    run = SolverRun.objects.get(trigger=SolverRun.Trigger.REPLAN)
+    assert run.status == SolverRun.Status.SUCCEEDED, run.error
+    held = ContactSession.objects.get(pk=morning.pk)
+    assert (held.starts_at, held.room, held.status) == (morning.starts_at, t["room"], BOOKED)
+    assert list(held.workers.all()) == [sick]
+    assert not held.changed_in_replan and held.version == morning.version
+    replaced = ContactSession.objects.get(pk=afternoon.pk)
+    assert sick not in replaced.workers.all()
+    if replaced.is_placed:
+        assert list(replaced.workers.all()) == [colleague]
+        assert replaced.starts_at >= aware(A_MONDAY, 16)
+    else:
+        assert replaced.unplaced_reason

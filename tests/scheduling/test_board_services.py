@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -216,3 +217,26 @@ def test_a_move_past_the_workers_contract_is_refused(monday, deputy):
         "Worker Worker 4 would work 90 minutes this week (travel included), over their "
         "contract of 60."
     ]
+
+
+def test_a_session_that_has_started_cannot_be_moved_by_hand(monday, deputy):
+    first = monday["sessions"][0]
+    with (
+        time_machine.travel(at(A_MONDAY, 15, 45), tick=False),
+        pytest.raises(ValidationError, match="has started"),
+    ):
+        move_first(monday, deputy, start=dt.time(17, 0))
+    first.refresh_from_db()
+    assert first.starts_at == at(A_MONDAY, 15, 30) and not first.pinned
+
+
+def test_a_session_that_has_started_cannot_be_unpinned(monday, deputy):
+    first = monday["sessions"][0]
+    session_pin_set(session=first, pinned=True, by=deputy)
+    with (
+        time_machine.travel(at(A_MONDAY, 15, 45), tick=False),
+        pytest.raises(ValidationError, match="has started"),
+    ):
+        session_pin_set(session=first, pinned=False, by=deputy)
+    first.refresh_from_db()
+    assert first.pinned

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from scheduling.exchange import week_problem
-from scheduling.models import ContactSession, RotaWeek, SessionWorker, SolverRun
+from scheduling.models import ContactSession, RotaWeek, SessionRecord, SessionWorker, SolverRun
 from scheduling.services.solving import (
     WeekChangedError,
     rota_apply_solution,
@@ -16,7 +17,7 @@ from scheduling.services.solving import (
 )
 from scheduling.services.weeks import rota_week_get
 from staffing.models import Absence
-from tests.factories import A_MONDAY
+from tests.factories import A_MONDAY, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,49 @@ def test_replanning_after_sickness_moves_only_the_absent_workers_sessions(county
 def test_weeks_start_on_monday():
     with pytest.raises(ValidationError, match="not a Monday"):
         rota_week_get(week_start=A_MONDAY + dt.timedelta(days=1))
+
+
+def test_a_run_leaves_completed_and_recorded_sessions_as_they_are_though_their_workers_are_away(
+    county,
+):
+    # Sunday before the week: neither session has started; what holds them is being held
+    # (completed) and having a record (a draft, not yet submitted).
+    with time_machine.travel(dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC), tick=True):
+        run_week()
+        completed, recorded = ContactSession.objects.filter(day=A_MONDAY).order_by("pk")[:2]
+        ContactSession.objects.filter(pk=completed.pk).update(
+            status=ContactSession.Status.COMPLETED
+        )
+        ContactSession.objects.filter(pk=recorded.pk).update(status=ContactSession.Status.BOOKED)
+        SessionRecord.objects.create(
+            session=recorded,
+            author=UserFactory(),
+            attendance=SessionRecord.Attendance.ATTENDED,
+            observations="Draft.",
+        )
+        for session in (completed, recorded):
+            for worker in session.workers.all():
+                Absence.objects.create(
+                    worker=worker,
+                    kind=Absence.Kind.SICKNESS,
+                    starts_on=A_MONDAY,
+                    ends_on=A_MONDAY,
+                )
+        before = placements()
+        rows = {
+            s.pk: (s.status, s.version, s.unplaced_reason, s.changed_in_replan)
+            for s in ContactSession.objects.filter(pk__in=[completed.pk, recorded.pk])
+        }
+
+        run = run_week()
+
+    assert run.status == SolverRun.Status.SUCCEEDED, run.error
+    after = placements()
+    for session in (completed, recorded):
+        assert after[session.pk] == before[session.pk]
+        fresh = ContactSession.objects.get(pk=session.pk)
+        assert (fresh.status, fresh.version, fresh.unplaced_reason, fresh.changed_in_replan) == (
+            rows[session.pk]
+        )
+    assert f"s{completed.pk}" not in run.stats["released_pins"]
+    assert f"s{recorded.pk}" not in run.stats["released_pins"]
