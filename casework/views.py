@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from audit import history_for
 from referrals import intake
 from referrals.models import ContactPlan, Referral
-from referrals.mosaic import mosaic_import
+from referrals.mosaic import MAX_ROWS, mosaic_import
 from referrals.selectors import referrals_for_user
 from scheduling.models import ContactSession
 from scheduling.services import plan_changes
@@ -197,13 +197,15 @@ def plan_change(request, pk: int):
 
 @permission_required("referrals.add_referral", raise_exception=True)
 def mosaic_upload(request):
-    """Upload and preview: the rows are checked and written in a transaction rolled back."""
+    """Upload and preview: the rows are checked, the importer's areas too; nothing is written."""
     form = MosaicUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        result = mosaic_import(content=content, valid_only=True, dry_run=True)
+        result = mosaic_import(
+            content=content, importer=request.user, valid_only=True, dry_run=True
+        )
         request.session[SESSION_KEY] = {
             "name": upload.name,
             "content": base64.b64encode(content).decode(),
@@ -214,6 +216,7 @@ def mosaic_upload(request):
         {
             "form": form,
             "result": result,
+            "max_rows": f"{MAX_ROWS:,}",
             "file_name": (request.session.get(SESSION_KEY) or {}).get("name"),
         },
     )
@@ -228,7 +231,11 @@ def mosaic_confirm(request):
         messages.error(request, "Upload the file again: nothing was waiting to be imported.")
         return redirect("casework:import")
     content = base64.b64decode(stored["content"])
-    result = mosaic_import(content=content, valid_only=form.cleaned_data["mode"] == "valid_only")
+    result = mosaic_import(
+        content=content,
+        importer=request.user,
+        valid_only=form.cleaned_data["mode"] == "valid_only",
+    )
     if not result.written:
         for line in result.refusal_lines()[:20]:
             messages.error(request, line)

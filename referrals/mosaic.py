@@ -3,6 +3,11 @@
 Rows are matched by Mosaic id, so importing the same file twice changes nothing. Every row is
 checked before anything is written: a file with a refused row writes nothing unless the
 person asks for the valid rows alone, and the whole import is one transaction.
+
+An import changes only what the importer could change by hand: a team leader's rows are the
+children and referrals of the areas they lead. A preview reads and never writes, so it holds
+no write lock (SQLite takes one at the start of any transaction here), and a file is capped
+at MAX_ROWS rows so that the import's one transaction stays short.
 """
 
 import csv
@@ -12,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -19,6 +25,7 @@ from venues.models import Area
 
 from .intake import sibling_group_join
 from .models import Child, Referral
+from .selectors import referrals_for_user
 
 COLUMNS = [
     "referral_id",
@@ -52,6 +59,13 @@ PRIORITIES = {
     "long-term": Referral.Priority.STANDARD,
     "long term": Referral.Priority.STANDARD,
 }
+# Some 18 referrals arrive a month: a larger file is not a monthly export, and capping it keeps
+# the import's one transaction (and its write lock) short.
+MAX_ROWS = 2000
+# One text for every row the importer may not import, whether or not its ids exist elsewhere:
+# a refusal must not tell a team leader what another area holds.
+NOT_YOURS = "not yours to import: the child and the referral must be in an area you lead"
+NUL_HINT = "save the file as CSV (UTF-8) from the spreadsheet"
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,34}$")
@@ -108,6 +122,10 @@ class ImportResult:
         return lines
 
 
+class _FileRefused(Exception):
+    """The file as a whole cannot be read; the message says why."""
+
+
 @dataclass
 class _Parsed:
     row: RowResult
@@ -147,6 +165,8 @@ def _header_errors(names: list[str]) -> list[str]:
     """What is wrong with the header's (stripped, lower-cased) column names."""
     if any(NOT_UTF8.search(name) for name in names):
         return ["wrong encoding: the header is not UTF-8"]
+    if any("\x00" in name for name in names):
+        return [f"a NUL byte in the header: {NUL_HINT}"]
     missing = [name for name in COLUMNS if name not in names]
     extra = [name for name in names if name not in COLUMNS]
     doubled = sorted(name for name, n in Counter(names).items() if n > 1)
@@ -164,6 +184,9 @@ def _shape_error(values: list[str], width: int) -> str:
     """Why the line's values cannot be read as the header's columns ("" if they can)."""
     if any(NOT_UTF8.search(v) for v in values):
         return "wrong encoding: the row is not UTF-8 (save the file as UTF-8)"
+    if any("\x00" in v for v in values):
+        # PostgreSQL cannot store NUL in text: refused here rather than failing the write.
+        return f"a NUL byte in the row: {NUL_HINT}"
     if len(values) > width:
         return f"extra columns: {len(values)} values where the header has {width}"
     if len(values) < width:
@@ -237,6 +260,11 @@ def _parse_rows(reader, names: list[str], rows: list[RowResult]) -> list[_Parsed
         number = reader.line_num
         if not any(v.strip() for v in values):
             continue  # blank lines are not rows
+        if len(rows) == MAX_ROWS:
+            raise _FileRefused(
+                f"the file has more than {MAX_ROWS:,} rows: import at most {MAX_ROWS:,} rows "
+                "at a time (split the file)"
+            )
         row = RowResult(number=number)
         rows.append(row)
         reasons = row.reasons
@@ -284,9 +312,70 @@ def _parse(content: bytes) -> tuple[ImportResult, list[_Parsed]]:
     result.file_errors += _header_errors(names)
     if result.file_errors:
         return result, []
-    parsed = _parse_rows(reader, names, result.rows)
+    try:
+        parsed = _parse_rows(reader, names, result.rows)
+    except _FileRefused as refusal:
+        result.rows.clear()
+        result.file_errors.append(str(refusal))
+        return result, []
+    except csv.Error:
+        # The csv module's only error on text it has decoded is a value over its field limit.
+        result.rows.clear()
+        result.file_errors.append(
+            f"row {reader.line_num} has a value longer than {csv.field_size_limit():,} "
+            "characters: is the file a Mosaic export?"
+        )
+        return result, []
     _refuse_disagreeing_referrals(parsed)
     return result, [item for item in parsed if not item.row.refused]
+
+
+def _county_wide(importer: AbstractBaseUser | None) -> bool:
+    return importer is None or (
+        importer.has_perm("scheduling.plan_rota")
+        and importer.has_perms(["referrals.change_referral", "referrals.change_child"])
+    )
+
+
+def _refuse_rows_not_the_importers(
+    parsed: list[_Parsed], importer: AbstractBaseUser | None
+) -> None:
+    """Refuse each row whose child or referral the importer may not change by hand.
+
+    A team leader's rows are those whose child is, and stays, in an area they lead and whose
+    referral, if it exists, is one they may open (referrals_for_user).
+    """
+    if _county_wide(importer):
+        return
+    can_import = importer.has_perms(
+        ["referrals.add_referral", "referrals.change_referral", "referrals.change_child"]
+    )
+    own_areas = set(Area.objects.filter(team_leader=importer).values_list("pk", flat=True))
+    child_ids = {item.child_id for item in parsed}
+    referral_ids = {item.referral_id for item in parsed}
+    child_areas = dict(
+        Child.objects.filter(mosaic_id__in=child_ids).values_list("mosaic_id", "area_id")
+    )
+    existing_referrals = set(
+        Referral.objects.filter(mosaic_id__in=referral_ids).values_list("mosaic_id", flat=True)
+    )
+    own_referrals = set(
+        referrals_for_user(user=importer)
+        .filter(mosaic_id__in=referral_ids)
+        .values_list("mosaic_id", flat=True)
+    )
+    for item in parsed:
+        if item.row.refused:
+            continue
+        child_area = child_areas.get(item.child_id, item.child["area"].pk)
+        ours = (
+            can_import
+            and item.child["area"].pk in own_areas
+            and child_area in own_areas
+            and (item.referral_id not in existing_referrals or item.referral_id in own_referrals)
+        )
+        if not ours:
+            item.row.reasons.append(NOT_YOURS)
 
 
 def _apply(obj, values: dict) -> bool:
@@ -301,87 +390,99 @@ def _apply(obj, values: dict) -> bool:
     return changed
 
 
-def _write(items: list[_Parsed]) -> None:
+def _save(obj, outcome: str, *, save: bool) -> str:
+    obj.full_clean()
+    if save:
+        obj.save()
+    return outcome
+
+
+def _write(items: list[_Parsed], *, save: bool) -> None:
+    """Work out each row's outcome and, with `save`, write it.
+
+    Without `save` only reads are made (the checks of `full_clean()` included), so a preview
+    opens no transaction and foretells exactly what the import would do.
+    """
     children_ids = {item.child_id for item in items}
     referral_ids = {item.referral_id for item in items}
     children = {c.mosaic_id: c for c in Child.objects.filter(mosaic_id__in=children_ids)}
-    referrals = {
-        r.mosaic_id: r
-        for r in Referral.objects.filter(mosaic_id__in=referral_ids).prefetch_related("children")
-    }
+    referrals = {r.mosaic_id: r for r in Referral.objects.filter(mosaic_id__in=referral_ids)}
+    links = set(
+        Referral.children.through.objects.filter(referral__mosaic_id__in=referral_ids).values_list(
+            "referral__mosaic_id", "child__mosaic_id"
+        )
+    )
     members: dict[str, list[Child]] = {}
     for item in items:
-        row = item.row
         touched = []
         child = children.get(item.child_id)
         if child is None:
             child = Child(mosaic_id=item.child_id, reference=f"C-{item.child_id}", **item.child)
-            child.full_clean()
-            child.save()
             children[item.child_id] = child
-            touched.append(Outcome.CREATED)
+            touched.append(_save(child, Outcome.CREATED, save=save))
         elif _apply(child, item.child):
-            child.full_clean()
-            child.save()
-            touched.append(Outcome.UPDATED)
+            touched.append(_save(child, Outcome.UPDATED, save=save))
         referral = referrals.get(item.referral_id)
         if referral is None:
             referral = Referral(
                 mosaic_id=item.referral_id, reference=f"R-{item.referral_id}", **item.referral
             )
-            referral.full_clean()
-            referral.save()
             referrals[item.referral_id] = referral
-            touched.append(Outcome.CREATED)
+            touched.append(_save(referral, Outcome.CREATED, save=save))
         elif _apply(referral, item.referral):
-            referral.full_clean()
-            referral.save()
-            touched.append(Outcome.UPDATED)
-        if not referral.children.filter(pk=child.pk).exists():
-            referral.children.add(child)
+            touched.append(_save(referral, Outcome.UPDATED, save=save))
+        if (item.referral_id, item.child_id) not in links:
+            links.add((item.referral_id, item.child_id))
+            if save:
+                referral.children.add(child)
             touched.append(Outcome.UPDATED)
         members.setdefault(item.referral_id, []).append(child)
         if Outcome.CREATED in touched:
-            row.outcome = Outcome.CREATED
+            item.row.outcome = Outcome.CREATED
         elif touched:
-            row.outcome = Outcome.UPDATED
+            item.row.outcome = Outcome.UPDATED
         else:
-            row.outcome = Outcome.UNCHANGED
-    for children_of_referral in members.values():
-        sibling_group_join(children=children_of_referral)
-
-
-class _Rollback(Exception):
-    pass
+            item.row.outcome = Outcome.UNCHANGED
+    if save:
+        for children_of_referral in members.values():
+            sibling_group_join(children=children_of_referral)
 
 
 def mosaic_import(
-    *, content: bytes, valid_only: bool = False, dry_run: bool = False
+    *,
+    content: bytes,
+    importer: AbstractBaseUser | None,
+    valid_only: bool = False,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Check every row, then write the file (or its valid rows) in one transaction.
 
-    With `dry_run` the rows are written and rolled back, so a preview shows exactly what an
-    import would create, update or leave unchanged.
+    `importer` is the person importing: the rows they may not change by hand are refused.
+    None is an operator at the command line, who imports for the whole county.
+    With `dry_run` nothing is written: the preview shows what an import would create, update
+    or leave unchanged.
     """
     result, items = _parse(content)
+    _refuse_rows_not_the_importers(items, importer)
+    items = [item for item in items if not item.row.refused]
     if result.file_errors or (result.refused and not valid_only):
         for row in result.rows:
             row.outcome = Outcome.REFUSED if row.refused else ""
         return result
     for row in result.refused:
         row.outcome = Outcome.REFUSED
+    if result.refused and not items:
+        return result  # every row refused: nothing is written
     try:
+        if dry_run:
+            _write(items, save=False)
+            return result
         with transaction.atomic():
-            try:
-                _write(items)
-            except ValidationError as error:
-                # A rule only the database knows (a reference already in use) refuses the
-                # file as a whole: nothing is half-written.
-                result.file_errors.append(f"could not be written: {'; '.join(error.messages)}")
-                raise _Rollback from error
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
+            _write(items, save=True)
+    except ValidationError as error:
+        # A rule only the database knows (a reference already in use) refuses the file as a
+        # whole: nothing is half-written.
+        result.file_errors.append(f"could not be written: {'; '.join(error.messages)}")
         return result
     result.written = True
     return result

@@ -4,11 +4,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from referrals.mosaic import mosaic_import
+from referrals.mosaic import MAX_ROWS, mosaic_import
 
 
 class Command(BaseCommand):
-    help = "Import children and referrals from a Mosaic CSV export (see docs/mosaic-import.md)."
+    help = (
+        "Import children and referrals from a Mosaic CSV export (see docs/mosaic-import.md). "
+        "Run by an operator, it imports for the whole county: no team leader's area limits "
+        f"its rows. At most {MAX_ROWS:,} rows a file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -26,7 +30,10 @@ class Command(BaseCommand):
             content = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
-        result = mosaic_import(content=content, valid_only=valid_only, dry_run=dry_run)
+        # An operator at the command line has county-wide rights (importer=None).
+        result = mosaic_import(
+            content=content, importer=None, valid_only=valid_only, dry_run=dry_run
+        )
         for line in result.refusal_lines():
             self.stderr.write(line)
         counts = result.counts
