@@ -1,6 +1,5 @@
 """The monthly report page and a CSV download of each of its tables."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -9,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from lib import spreadsheet
 
 from .forms import AgencySessionForm, ReportFilterForm, TaxiBookingForm
 from .models import AgencySession, TaxiBooking
@@ -61,7 +62,8 @@ def monthly_report_csv(request, table: str):
     response["Content-Disposition"] = (
         f'attachment; filename="{table}-{report.month:%Y-%m}-{where}.csv"'
     )
-    writer = csv.writer(response)
+    # Names of venues, workers and children are typed by people: none may run as a formula.
+    writer = spreadsheet.writer(response)
     writer.writerow(chosen.headers)
     writer.writerows(chosen.rows)
     return response
