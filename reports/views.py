@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lib import spreadsheet
+from referrals.selectors import children_for_user
+from staffing.selectors import areas_for_user
 
 from .forms import AgencySessionForm, ReportFilterForm, TaxiBookingForm
 from .models import AgencySession, TaxiBooking
@@ -73,16 +75,20 @@ def monthly_report_csv(request, table: str):
 def costs(request):
     """Agency sessions and taxi bookings of the last three months, with forms to add more."""
     since = _last_month(_last_month(timezone.localdate()))
+    user = request.user
     return render(
         request,
         "reports/costs.html",
         {
-            "agency_form": AgencySessionForm(prefix="agency"),
-            "taxi_form": TaxiBookingForm(prefix="taxi"),
-            "agency_sessions": AgencySession.objects.filter(held_on__gte=since).select_related(
-                "child"
-            ),
-            "taxis": TaxiBooking.objects.filter(day__gte=since).select_related("area"),
+            "agency_form": AgencySessionForm(prefix="agency", user=user),
+            "taxi_form": TaxiBookingForm(prefix="taxi", user=user),
+            # A team leader's own areas only; the deputy and administrators the county.
+            "agency_sessions": AgencySession.objects.filter(
+                held_on__gte=since, child__in=children_for_user(user=user)
+            ).select_related("child"),
+            "taxis": TaxiBooking.objects.filter(
+                day__gte=since, area__in=areas_for_user(user=user)
+            ).select_related("area"),
         },
     )
 
@@ -90,7 +96,7 @@ def costs(request):
 @require_POST
 @permission_required("reports.add_agencysession", raise_exception=True)
 def agency_session_add(request):
-    form = AgencySessionForm(request.POST, prefix="agency")
+    form = AgencySessionForm(request.POST, prefix="agency", user=request.user)
     if form.is_valid():
         session = agency_session_create(**form.cleaned_data)
         messages.success(request, f"Recorded {session}.")
@@ -103,7 +109,7 @@ def agency_session_add(request):
 @require_POST
 @permission_required("reports.add_taxibooking", raise_exception=True)
 def taxi_booking_add(request):
-    form = TaxiBookingForm(request.POST, prefix="taxi")
+    form = TaxiBookingForm(request.POST, prefix="taxi", user=request.user)
     if form.is_valid():
         booking = taxi_booking_create(**form.cleaned_data, booked_by=request.user)
         messages.success(request, f"Recorded {booking}.")

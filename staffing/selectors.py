@@ -17,6 +17,14 @@ def areas_led_by(*, user) -> QuerySet[Area]:
     return Area.objects.filter(team_leader=user)
 
 
+def areas_for_user(*, user) -> QuerySet[Area]:
+    """The areas whose cases a user works: the county for those who plan its rota (deputy,
+    administrator), otherwise the areas they lead (need to know)."""
+    if user.is_authenticated and user.has_perm("scheduling.plan_rota"):
+        return Area.objects.all()
+    return areas_led_by(user=user)
+
+
 def worker_of(*, user) -> Worker | None:
     if not user.is_authenticated:
         return None
