@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 
 from referrals.forms import ContactPlanSlotForm, ContactPlanWithSlotsForm
 from referrals.models import Child, ContactPlan, ContactPlanSlot, Referral
+from referrals.selectors import children_for_user
 from referrals.validators import validate_slot_fits_service_hours
 from staffing.models import Worker
+from staffing.selectors import areas_for_user
 
 SCHOOL_STARTS = dt.time(9, 0)
 SCHOOL_ENDS = dt.time(15, 0)
@@ -32,6 +34,12 @@ class ReferralIntakeForm(forms.ModelForm):
         widgets = {"received_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 2})}
         labels = {"mosaic_id": "Mosaic referral id"}
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the children of the user's areas: another area's child (its date of birth and
+        # area) is not theirs to see, and a posted id of one is refused as an invalid choice.
+        self.fields["existing_children"].queryset = children_for_user(user=user)
+
 
 class NewChildForm(forms.ModelForm):
     class Meta:
@@ -47,6 +55,10 @@ class NewChildForm(forms.ModelForm):
         ]
         widgets = {"date_of_birth": DATE_INPUT}
         labels = {"mosaic_id": "Mosaic id"}
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
 
 
 NewChildFormSet = forms.formset_factory(NewChildForm, extra=3)
@@ -152,9 +164,11 @@ def check_plan_deliverable(
 class IntakeForms:
     """The intake page's forms: the referral, new children, the plan and its windows."""
 
-    def __init__(self, data=None):
-        self.referral = ReferralIntakeForm(data, prefix="referral")
-        self.children = NewChildFormSet(data, prefix="child")
+    def __init__(self, data=None, *, user):
+        self.referral = ReferralIntakeForm(data, prefix="referral", user=user)
+        self.children = NewChildFormSet(
+            data, prefix="child", form_kwargs={"areas": areas_for_user(user=user)}
+        )
         self.plan = IntakePlanForm(data, prefix="plan")
         self.slots = SlotFormSet(data, prefix="slot")
         self.non_form_errors: list[str] = []

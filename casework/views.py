@@ -64,7 +64,7 @@ def referral_list(request):
 
 @permission_required("referrals.add_referral", raise_exception=True)
 def referral_intake(request):
-    forms = IntakeForms(request.POST or None)
+    forms = IntakeForms(request.POST or None, user=request.user)
     if request.method == "POST" and forms.is_valid():
         try:
             referral = intake.referral_create(

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from staffing.selectors import areas_for_user
+
 from .models import Child, ContactPlan, ContactPlanSlot, Referral
 
 
@@ -24,6 +26,12 @@ def contact_plans_in_force(*, first_day: dt.date, last_day: dt.date) -> QuerySet
         )
         .order_by("pk")
     )
+
+
+def children_for_user(*, user) -> QuerySet[Child]:
+    """The children a user may pick or read about: those of the areas they work
+    (`areas_for_user`), as `referrals_for_user` decides for referrals."""
+    return Child.objects.filter(area__in=areas_for_user(user=user)).select_related("area")
 
 
 def referrals_for_user(*, user) -> QuerySet[Referral]:

@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import forms
 
+from referrals.selectors import children_for_user
+from staffing.selectors import areas_for_user
 from venues.models import Area
 
 
@@ -31,9 +33,10 @@ class AgencySessionForm(forms.ModelForm):
         fields = ["child", "agency", "held_on", "duration_minutes", "cost", "notes"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = self.fields["child"].queryset.filter(out_of_county=True)
+        # A team leader records costs for their own areas' children only.
+        self.fields["child"].queryset = children_for_user(user=user).filter(out_of_county=True)
 
 
 class TaxiBookingForm(forms.ModelForm):
@@ -43,3 +46,7 @@ class TaxiBookingForm(forms.ModelForm):
         model = TaxiBooking
         fields = ["area", "day", "cost", "notes"]
         widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas_for_user(user=user)

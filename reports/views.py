@@ -1,6 +1,5 @@
 """The monthly report page and a CSV download of each of its tables."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -9,6 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from lib import spreadsheet
+from referrals.selectors import children_for_user
+from staffing.selectors import areas_for_user
 
 from .forms import AgencySessionForm, ReportFilterForm, TaxiBookingForm
 from .models import AgencySession, TaxiBooking
@@ -61,7 +64,8 @@ def monthly_report_csv(request, table: str):
     response["Content-Disposition"] = (
         f'attachment; filename="{table}-{report.month:%Y-%m}-{where}.csv"'
     )
-    writer = csv.writer(response)
+    # Names of venues, workers and children are typed by people: none may run as a formula.
+    writer = spreadsheet.writer(response)
     writer.writerow(chosen.headers)
     writer.writerows(chosen.rows)
     return response
@@ -71,16 +75,20 @@ def monthly_report_csv(request, table: str):
 def costs(request):
     """Agency sessions and taxi bookings of the last three months, with forms to add more."""
     since = _last_month(_last_month(timezone.localdate()))
+    user = request.user
     return render(
         request,
         "reports/costs.html",
         {
-            "agency_form": AgencySessionForm(prefix="agency"),
-            "taxi_form": TaxiBookingForm(prefix="taxi"),
-            "agency_sessions": AgencySession.objects.filter(held_on__gte=since).select_related(
-                "child"
-            ),
-            "taxis": TaxiBooking.objects.filter(day__gte=since).select_related("area"),
+            "agency_form": AgencySessionForm(prefix="agency", user=user),
+            "taxi_form": TaxiBookingForm(prefix="taxi", user=user),
+            # A team leader's own areas only; the deputy and administrators the county.
+            "agency_sessions": AgencySession.objects.filter(
+                held_on__gte=since, child__in=children_for_user(user=user)
+            ).select_related("child"),
+            "taxis": TaxiBooking.objects.filter(
+                day__gte=since, area__in=areas_for_user(user=user)
+            ).select_related("area"),
         },
     )
 
@@ -88,7 +96,7 @@ def costs(request):
 @require_POST
 @permission_required("reports.add_agencysession", raise_exception=True)
 def agency_session_add(request):
-    form = AgencySessionForm(request.POST, prefix="agency")
+    form = AgencySessionForm(request.POST, prefix="agency", user=request.user)
     if form.is_valid():
         session = agency_session_create(**form.cleaned_data)
         messages.success(request, f"Recorded {session}.")
@@ -101,7 +109,7 @@ def agency_session_add(request):
 @require_POST
 @permission_required("reports.add_taxibooking", raise_exception=True)
 def taxi_booking_add(request):
-    form = TaxiBookingForm(request.POST, prefix="taxi")
+    form = TaxiBookingForm(request.POST, prefix="taxi", user=request.user)
     if form.is_valid():
         booking = taxi_booking_create(**form.cleaned_data, booked_by=request.user)
         messages.success(request, f"Recorded {booking}.")

@@ -1,12 +1,15 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Q
 
 from audit import HistoryAdminMixin
 
 from . import services
 from .forms import AbsenceForm, WorkerForm
 from .models import Absence, ReliefSupervision, Skill, Worker, WorkingPattern
+from .selectors import groups_grantable_by
 
 
 @admin.register(Skill)
@@ -98,6 +101,42 @@ class ReliefSupervisionAdmin(admin.ModelAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """The roles are kept by code (`staffing/roles.py`, synced after every migrate): read-only
+    here for all but a superuser, or an administrator could make a group of permissions their
+    own role lacks and hand it on."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class _GivesOnlyRolesHeld:
+    """An account form whose roles are those the editing user may hand on, and the ones the
+    account has already (keeping a role is not giving it; dropping it silently would be)."""
+
+    granted_by = None
+    REFUSED = (
+        "You can only give roles whose every permission you hold yourself; "
+        "ask a superuser to give any other."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["groups"]
+        has = self.instance.groups.values("pk") if self.instance.pk else Group.objects.none()
+        grantable = groups_grantable_by(user=self.granted_by).values("pk")
+        field.queryset = Group.objects.filter(Q(pk__in=grantable) | Q(pk__in=has))
+        field.error_messages["invalid_choice"] = self.REFUSED
 
 
 @admin.register(User)
@@ -130,6 +169,12 @@ class AccountAdmin(HistoryAdminMixin, UserAdmin):
             # only for a superuser to hand out.
             readonly += ["is_superuser", "user_permissions"]
         return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if request.user.is_superuser or "groups" not in form.base_fields:
+            return form
+        return type(form.__name__, (_GivesOnlyRolesHeld, form), {"granted_by": request.user})
 
     def _touches_a_superuser(self, request, obj):
         return obj is not None and obj.is_superuser and not request.user.is_superuser

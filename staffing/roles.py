@@ -71,7 +71,9 @@ ROLE_PERMISSIONS = {
         # deputy's and the team leaders' work.
         *_model_perms(CASE_MODELS, actions=("view",)),
         *_model_perms(ROTA_MODELS),
-        *_model_perms(["auth.user", "auth.group"]),
+        # Accounts, and reading the roles: the roles themselves are kept here, by code.
+        *_model_perms(["auth.user"]),
+        "auth.view_group",
         "reports.view_report",
         *_model_perms([*COST_MODELS, "reports.mileagerate"]),
     ],

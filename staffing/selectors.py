@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from staffing.models import Absence, Worker
@@ -15,6 +16,25 @@ def areas_led_by(*, user) -> QuerySet[Area]:
     if not user.is_authenticated:
         return Area.objects.none()
     return Area.objects.filter(team_leader=user)
+
+
+def areas_for_user(*, user) -> QuerySet[Area]:
+    """The areas whose cases a user works: the county for those who plan its rota (deputy,
+    administrator), otherwise the areas they lead (need to know)."""
+    if user.is_authenticated and user.has_perm("scheduling.plan_rota"):
+        return Area.objects.all()
+    return areas_led_by(user=user)
+
+
+def groups_grantable_by(*, user) -> QuerySet[Group]:
+    """The groups (roles) a user may hand on: those whose every permission they hold
+    themselves; any group for a superuser. Handing on more would be a way up."""
+    if not (user.is_authenticated and user.is_active):
+        return Group.objects.none()
+    if user.is_superuser:
+        return Group.objects.all()
+    held = Permission.objects.filter(Q(user=user) | Q(group__user=user))
+    return Group.objects.exclude(permissions__in=Permission.objects.exclude(pk__in=held))
 
 
 def worker_of(*, user) -> Worker | None:

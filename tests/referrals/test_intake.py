@@ -290,7 +290,7 @@ def test_a_team_leader_receives_a_referral_through_the_intake_page(client, team_
 def test_the_intake_page_refuses_an_undeliverable_plan_and_says_why(
     client, team_leader, overrides, message
 ):
-    area = AreaFactory()
+    area = AreaFactory(team_leader=team_leader)
     if overrides.get("plan-venues") == "VENUE":
         overrides["plan-venues"] = str(RoomFactory(venue__area=area).venue.pk)
     response = client.post(reverse("casework:intake"), _post_data(area, **overrides))
@@ -302,7 +302,7 @@ def test_the_intake_page_refuses_an_undeliverable_plan_and_says_why(
 def test_a_school_hours_window_is_allowed_when_agreed_with_school_or_for_a_toddler(
     client, team_leader
 ):
-    area = AreaFactory()
+    area = AreaFactory(team_leader=team_leader)
     daytime = {"slot-0-earliest_start": "10:00", "slot-0-latest_start": "12:00"}
     agreed = _post_data(area, **daytime, **{"plan-agreed_with_school": "on"})
     assert client.post(reverse("casework:intake"), agreed).status_code == 302
@@ -316,7 +316,7 @@ def test_a_school_hours_window_is_allowed_when_agreed_with_school_or_for_a_toddl
 
 
 def test_an_existing_child_can_be_referred_again_with_a_new_sibling(client, team_leader):
-    area = AreaFactory()
+    area = AreaFactory(team_leader=team_leader)
     known = ChildFactory(area=area, date_of_birth=dt.date(2022, 1, 1))
     data = _post_data(area, **{"referral-existing_children": [str(known.pk)]})
     assert client.post(reverse("casework:intake"), data).status_code == 302

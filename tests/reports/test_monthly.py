@@ -280,9 +280,10 @@ def test_a_manager_reads_the_report_and_nothing_else(client, month):
 
 
 def test_a_team_leader_records_an_agency_session_and_a_taxi(client):
-    area = AreaFactory()
+    leader = UserFactory(groups=["Team leader"])
+    area = AreaFactory(team_leader=leader)
     away = ChildFactory(area=area, out_of_county=True)
-    client.force_login(UserFactory(groups=["Team leader"]))
+    client.force_login(leader)
     assert client.get(reverse("reports:costs")).status_code == 200
     assert client.get(reverse("reports:agency_add")).status_code == 405
     client.post(
