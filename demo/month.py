@@ -67,6 +67,8 @@ def month_play(*, month: dt.date, seed: int = 1, time_limit: float = 20) -> Play
             trigger=SolverRun.Trigger.COMMAND,
             time_limit=time_limit,
             seed=seed,
+            # Planned as the service plans it, two weeks ahead, so no session has started.
+            as_of=_aware(monday - dt.timedelta(weeks=2), dt.time(6, 0)),
         )
         run = solver_run_execute(run_id=run.pk)
         played.weeks.append(monday)

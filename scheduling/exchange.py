@@ -39,6 +39,8 @@ class WeekProblem:
     released_pins: list[str] = field(default_factory=list)
     snapshot: tuple = ()
     settled: set[str] = field(default_factory=set)
+    # The moment the week is planned as of; None is now (a history replay plans the past).
+    as_of: dt.datetime | None = None
 
     @property
     def scenario_dict(self) -> dict:
@@ -259,7 +261,9 @@ def _settled_spans(sessions) -> tuple[dict, dict]:
     return worked, held
 
 
-def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> WeekProblem:
+def week_problem(
+    *, rota_week: RotaWeek, release_invalid_pins: bool = True, as_of: dt.datetime | None = None
+) -> WeekProblem:
     """The week's rota problem and its current rota.
 
     Settled sessions (started, held or recorded: `ContactSession.is_settled`) are pins exactly
@@ -268,9 +272,9 @@ def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> W
     sessions become pins too; one the week can no longer honour (its worker is now off sick,
     its room closed) is released so the solver can re-place it; `released_pins` names them.
     No session is offered a start that has already passed, and one whose window has passed
-    unplaced is left out.
+    unplaced is left out. `as_of` plans the week as of another moment than now.
     """
-    now = timezone.now()
+    now = as_of or timezone.now()
     days = rota_week.days
     snapshot = week_snapshot(rota_week)
     settled_pks = set(
@@ -340,6 +344,7 @@ def week_problem(*, rota_week: RotaWeek, release_invalid_pins: bool = True) -> W
         released_pins=released,
         snapshot=snapshot,
         settled=settled,
+        as_of=as_of,
     )
 
 

@@ -31,7 +31,7 @@ FOUR_PM = dt.time(16, 0)
 
 
 @pytest.fixture
-def crowd():
+def crowd(before_the_week):
     """Eight Monday sessions (15:30-17:00 windows), eight rooms and eight workers at one venue."""
     area = AreaFactory(code="central", name="Central")
     venue = VenueFactory(area=area, slug="sandy-bank", name="Sandy Bank")

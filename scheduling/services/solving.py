@@ -39,8 +39,12 @@ def solver_run_create(
     started_by=None,
     time_limit: float | None = None,
     seed: int = 0,
+    as_of: dt.datetime | None = None,
 ) -> SolverRun:
-    """A queued run for the week; refused while another run of the week is active."""
+    """A queued run for the week; refused while another run of the week is active.
+
+    `as_of` plans the week as of that moment instead of now (the demo's history replay).
+    """
     with transaction.atomic():
         RotaWeek.objects.select_for_update().get(pk=rota_week.pk)
         SolverRun.objects.filter(
@@ -62,6 +66,7 @@ def solver_run_create(
                         "time_limit": time_limit or settings.SOLVER_TIME_LIMIT_SECONDS,
                         "seed": seed,
                         "deterministic": settings.SOLVER_DETERMINISTIC,
+                        **({"as_of": as_of.isoformat()} if as_of else {}),
                     },
                 )
         except IntegrityError:  # another request won the race
@@ -152,8 +157,9 @@ def solver_run_execute(*, run_id: int) -> SolverRun:
         status=SolverRun.Status.RUNNING, started_at=timezone.now(), stage="reading", progress=0
     )
     try:
-        problem = week_problem(rota_week=run.rota_week)
         params = run.parameters
+        as_of = dt.datetime.fromisoformat(params["as_of"]) if params.get("as_of") else None
+        problem = week_problem(rota_week=run.rota_week, as_of=as_of)
         solution = solver.solve(
             problem.scenario,
             time_limit=float(params.get("time_limit", settings.SOLVER_TIME_LIMIT_SECONDS)),
@@ -329,13 +335,14 @@ def _log_and_propose(
     rota_week.save(update_fields=["state", "updated_at"])
 
 
-def _without_settled_since(free: dict[str, ContactSession], *, placed, before) -> dict:
+def _without_settled_since(
+    free: dict[str, ContactSession], *, placed, before, now: dt.datetime
+) -> dict:
     """The free sessions less those settled (started, recorded) while the solver worked.
 
     One the solution leaves where it was is simply not written; one it would move cannot be,
     and the rest of the solution may count on its old place, so nothing is written.
     """
-    now = timezone.now()
     since = set(
         ContactSession.objects.filter(pk__in=[s.pk for s in free.values()])
         .settled(now)
@@ -365,7 +372,9 @@ def _rota_apply_solution(
     reasons = {u.session: u.reason for u in solution.unassigned}
     before = {a.session: a for a in problem.current.assignments}
     free = {key: s for key, s in problem.sessions.items() if key not in pinned}
-    free = _without_settled_since(free, placed=placed, before=before)
+    free = _without_settled_since(
+        free, placed=placed, before=before, now=problem.as_of or timezone.now()
+    )
     published = rota_week.state == RotaWeek.State.PUBLISHED
 
     _unplace(free)
