@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 
+from scheduling.dates import DateOutOfRange, month_from_text
 from venues.models import Area
 
 
@@ -18,9 +19,9 @@ class ReportFilterForm(forms.Form):
         if not value:
             return None
         try:
-            return dt.datetime.strptime(value, "%Y-%m").date()
-        except ValueError:
-            raise forms.ValidationError("Give the month as YYYY-MM.") from None
+            return month_from_text(value)
+        except DateOutOfRange as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class AgencySessionForm(forms.ModelForm):
