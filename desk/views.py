@@ -14,11 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import history_for
 from lib.weeks import monday_of, week_days
+from scheduling.dates import DateOutOfRange, day_from_query
 from scheduling.models import ContactSession, SolverRun
 from scheduling.selectors import sessions as session_selectors
 from scheduling.selectors.sessions import sessions_by_day
@@ -156,7 +157,14 @@ def _when(session: ContactSession) -> str:
 def area_glance(request):
     areas = _led_areas(request)
     today = timezone.localdate()
-    day = parse_date(request.GET.get("day") or "") or today
+    day, status = today, 200
+    if request.GET.get("day"):
+        try:
+            day = day_from_query(request.GET["day"])
+        except DateOutOfRange as error:
+            # The page for today, saying why: the leader's slip in the address is not ours.
+            messages.error(request, str(error))
+            status = 400
     span = "week" if request.GET.get("span") == "week" else "day"
     if span == "week":
         start = monday_of(day)
@@ -199,7 +207,7 @@ def area_glance(request):
         ),
         "decision_form": AbsenceDecisionForm(),
     }
-    return render(request, "desk/area.html", context)
+    return render(request, "desk/area.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from scheduling.models import SessionRecord
+from scheduling.models import RECORD_MAX_CHARS, SessionRecord
 from staffing.forms import DATE, AbsenceDatesMixin
 from staffing.models import Absence
 
@@ -25,8 +25,12 @@ class RecordForm(forms.Form):
     attendance = forms.ChoiceField(choices=SessionRecord.Attendance.choices)
     actual_start = forms.TimeField(required=False, widget=TIME, label="Started at")
     actual_end = forms.TimeField(required=False, widget=TIME, label="Ended at")
-    observations = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
-    concerns = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    observations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=RECORD_MAX_CHARS
+    )
+    concerns = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=RECORD_MAX_CHARS
+    )
 
 
 class AddendumForm(forms.Form):

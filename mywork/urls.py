@@ -12,5 +12,6 @@ urlpatterns = [
     path("me/calendar/", views.my_calendar, name="my_calendar"),
     path("me/leave/", views.my_leave, name="my_leave"),
     # The only page reachable without logging in: its secret token is the key.
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # token_urlsafe() writes only slug characters; anything else (a NUL) is no token.
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

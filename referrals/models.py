@@ -1,10 +1,17 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from lib.service_day import SERVICE_CLOSES, SERVICE_OPENS, minutes_of_day
+
+from .validators import validate_date_of_birth, validate_received_on
+
+# No drive with a child in the county takes longer; more is a slip (and 2^40 overflows).
+MAX_TRANSPORT_MINUTES = 240
+TRANSPORT_TOO_LONG = f"A drive with the child takes at most {MAX_TRANSPORT_MINUTES} minutes."
 
 
 class SiblingGroup(models.Model):
@@ -26,7 +33,7 @@ class Child(models.Model):
     reference = models.CharField(
         max_length=40, unique=True, help_text="Local reference shown instead of a full name."
     )
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
     area = models.ForeignKey("venues.Area", on_delete=models.PROTECT, related_name="children")
     placement = models.CharField(
         max_length=120, blank=True, help_text="e.g. foster carer, kinship."
@@ -69,7 +76,7 @@ class Referral(models.Model):
     children = models.ManyToManyField(Child, related_name="referrals")
     referrer_name = models.CharField(max_length=120)
     referrer_team = models.CharField(max_length=120, blank=True)
-    received_on = models.DateField()
+    received_on = models.DateField(validators=[validate_received_on])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     priority = models.CharField(max_length=20, choices=Priority.choices)
     notes = models.TextField(blank=True)
@@ -111,8 +118,12 @@ class ContactPlan(models.Model):
     workers_needed = models.PositiveSmallIntegerField(default=1)
     worker_skills = models.ManyToManyField("staffing.Skill", blank=True, related_name="+")
     transport = models.CharField(max_length=20, choices=Transport.choices, default=Transport.CARER)
-    transport_before_minutes = models.PositiveSmallIntegerField(default=0)
-    transport_after_minutes = models.PositiveSmallIntegerField(default=0)
+    transport_before_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_TRANSPORT_MINUTES, TRANSPORT_TOO_LONG)]
+    )
+    transport_after_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_TRANSPORT_MINUTES, TRANSPORT_TOO_LONG)]
+    )
     continuity_workers = models.ManyToManyField(
         "staffing.Worker", blank=True, related_name="continuity_plans"
     )
@@ -147,6 +158,12 @@ class ContactPlan(models.Model):
                 condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=600),
                 name="plan_duration_sensible",
                 violation_error_message="A session lasts between 15 minutes and 10 hours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(transport_before_minutes__lte=MAX_TRANSPORT_MINUTES)
+                & Q(transport_after_minutes__lte=MAX_TRANSPORT_MINUTES),
+                name="plan_transport_sensible",
+                violation_error_message=TRANSPORT_TOO_LONG,
             ),
         ]
 

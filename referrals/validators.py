@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from lib.service_day import SERVICE_CLOSES, minutes_of_day
 from venues.models import Room, RoomFeature, Venue
@@ -53,4 +54,40 @@ def validate_slot_fits_service_hours(
             f"A {duration_minutes}-minute session starting at {latest_start:%H:%M}{where} ends "
             f"after the service closes at {SERVICE_CLOSES:%H:%M}.",
             code="slot_after_closing",
+        )
+
+
+# A child's contact record can outlive their childhood (care leavers to 25), and a referral
+# as old as its child; anything older, or in the future, is a slip of the keyboard.
+OLDEST_AGE_YEARS = 25
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def validate_date_of_birth(value: dt.date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError("A date of birth cannot be in the future.", code="born_in_future")
+    if value < _years_before(today, OLDEST_AGE_YEARS):
+        raise ValidationError(
+            f"A child of the service was born within the last {OLDEST_AGE_YEARS} years.",
+            code="born_too_long_ago",
+        )
+
+
+def validate_received_on(value: dt.date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(
+            "A referral cannot be received in the future.", code="received_in_future"
+        )
+    if value < _years_before(today, OLDEST_AGE_YEARS):
+        raise ValidationError(
+            f"A referral was received within the last {OLDEST_AGE_YEARS} years.",
+            code="received_too_long_ago",
         )

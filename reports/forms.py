@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 
 from referrals.selectors import children_for_user
+from scheduling.dates import DateOutOfRange, month_from_text
 from staffing.selectors import areas_for_user
 from venues.models import Area
 
@@ -20,9 +21,9 @@ class ReportFilterForm(forms.Form):
         if not value:
             return None
         try:
-            return dt.datetime.strptime(value, "%Y-%m").date()
-        except ValueError:
-            raise forms.ValidationError("Give the month as YYYY-MM.") from None
+            return month_from_text(value)
+        except DateOutOfRange as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class AgencySessionForm(forms.ModelForm):

@@ -4,8 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+AGENCY_DURATION_MESSAGE = "A session lasts between 15 minutes and 10 hours."
 
 
 class AgencySession(models.Model):
@@ -30,7 +33,14 @@ class AgencySession(models.Model):
     )
     agency = models.CharField(max_length=120)
     held_on = models.DateField()
-    duration_minutes = models.PositiveSmallIntegerField(default=90)
+    # The same bounds as a contact plan's sessions (referrals.ContactPlan).
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[
+            MinValueValidator(15, AGENCY_DURATION_MESSAGE),
+            MaxValueValidator(600, AGENCY_DURATION_MESSAGE),
+        ],
+    )
     cost = models.DecimalField(max_digits=8, decimal_places=2, help_text="Invoiced, in pounds.")
     notes = models.CharField(max_length=200, blank=True)
 
@@ -40,7 +50,12 @@ class AgencySession(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(cost__gte=0), name="agency_session_cost_not_negative"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=600),
+                name="agency_session_duration_sensible",
+                violation_error_message=AGENCY_DURATION_MESSAGE,
+            ),
         ]
 
     def __str__(self):

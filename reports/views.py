@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -55,7 +55,11 @@ def monthly_report_page(request):
 
 @permission_required("reports.view_report", raise_exception=True)
 def monthly_report_csv(request, table: str):
-    _form, report = _report(request)
+    form, report = _report(request)
+    if form.is_bound and not form.is_valid():
+        # A download of another month than the one asked for would be mistaken for it.
+        errors = "; ".join(m for messages_ in form.errors.values() for m in messages_)
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     if table not in report.tables:
         raise Http404("No such table.")
     chosen = report.tables[table]

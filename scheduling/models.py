@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -396,6 +397,10 @@ class SolverRun(models.Model):
         return f"Solver run {self.pk} for {self.rota_week} ({self.get_status_display()})"
 
 
+# A generous bound on a record's text: the longest real records are a few thousand characters.
+RECORD_MAX_CHARS = 20_000
+
+
 class SessionRecord(models.Model):
     """The worker's record of a session: court evidence, so never edited once submitted."""
 
@@ -410,8 +415,13 @@ class SessionRecord(models.Model):
     attendance = models.CharField(max_length=20, choices=Attendance.choices)
     actual_start = models.TimeField(null=True, blank=True)
     actual_end = models.TimeField(null=True, blank=True)
-    observations = models.TextField(blank=True)
-    concerns = models.TextField(blank=True)
+    # TextField's max_length sizes the form only; the validator holds services to it too.
+    observations = models.TextField(
+        blank=True, max_length=RECORD_MAX_CHARS, validators=[MaxLengthValidator(RECORD_MAX_CHARS)]
+    )
+    concerns = models.TextField(
+        blank=True, max_length=RECORD_MAX_CHARS, validators=[MaxLengthValidator(RECORD_MAX_CHARS)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 

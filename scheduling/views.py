@@ -15,7 +15,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import history_for
-from lib.weeks import is_monday, monday_of
+from lib.weeks import monday_of
+from scheduling.dates import week_from_path
 from scheduling.forms import PinForm, SessionMoveForm
 from scheduling.models import ContactSession, RotaWeek, SolverRun
 from scheduling.selectors import board as selectors
@@ -27,16 +28,6 @@ from staffing.models import Worker
 
 VIEW_PERM = "scheduling.view_rota_board"
 PLAN_PERM = "scheduling.plan_rota"
-
-
-def _monday(value: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise Http404("Not a date.") from None
-    if not is_monday(day):
-        raise Http404("A rota week starts on a Monday.")
-    return day
 
 
 def _board_url(week_start: dt.date, query: str = "") -> str:
@@ -138,7 +129,7 @@ def rota_current(request):
 @permission_required(VIEW_PERM, raise_exception=True)
 @require_GET
 def rota_week(request, week: str):
-    week_start = _monday(week)
+    week_start = week_from_path(week)
     # Looking at a week never creates it; planning does.
     rota_week = RotaWeek.objects.filter(week_start=week_start).first() or RotaWeek(
         week_start=week_start
@@ -181,7 +172,7 @@ def rota_week(request, week: str):
 @require_POST
 def rota_plan(request, week: str):
     """Make the week's sessions from the plans in force, then start the solver on them."""
-    week_start = _monday(week)
+    week_start = week_from_path(week)
     try:
         week_plan_sessions(week_start=week_start)
         rota_week = rota_week_get(week_start=week_start)
@@ -286,7 +277,7 @@ def session_pin(request, pk: int):
 @permission_required(PLAN_PERM, raise_exception=True)
 @require_POST
 def rota_publish(request, week: str):
-    week_start = _monday(week)
+    week_start = week_from_path(week)
     rota_week = RotaWeek.objects.filter(week_start=week_start).first()
     if rota_week is None:
         messages.error(request, "Plan the week before publishing it.")

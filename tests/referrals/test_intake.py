@@ -57,6 +57,8 @@ def _new_child(area, **extra):
 # --- services -----------------------------------------------------------------------------
 
 
+# Received on A_MONDAY, so on or after it: a referral cannot be received in the future.
+@time_machine.travel(dt.datetime(2026, 12, 8, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_a_referral_for_two_children_makes_them_a_sibling_group_with_a_plan():
     area = AreaFactory()
     existing = ChildFactory(area=area)

@@ -19,8 +19,8 @@ class Command(BaseCommand):
         from scheduling.services.planning import week_plan_sessions
 
         monday = parse_monday(week)
-        week_plan_sessions(week_start=monday)
         try:
+            week_plan_sessions(week_start=monday)
             run = solver_run_create(
                 rota_week=rota_week_get(week_start=monday),
                 trigger=SolverRun.Trigger.COMMAND,
