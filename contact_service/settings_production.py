@@ -37,3 +37,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Static files by hashed names (so WhiteNoise lets browsers cache them for a year) with .gz and
+# .br copies beside them; `manage.py collectstatic` must run at each deploy, before the app
+# starts (a page naming a file the manifest lacks fails). Development keeps plain names.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("mywork.urls")),
     path("referrals/", include("casework.urls")),
     path("reports/", include("reports.urls")),
+    # Browsers ask for /favicon.ico whatever the page links; send them to the static icon.
+    path("favicon.ico", views.favicon),
 ]
 
 # Answers 503 "briefly unavailable" when the database is down, without touching it.

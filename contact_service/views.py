@@ -1,6 +1,8 @@
 import datetime as dt
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from lib.weeks import monday_of
@@ -33,3 +35,10 @@ def home(request):
         "show_admin": user.is_staff,
     }
     return render(request, "home.html", context)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links: send them to the static icon (by
+    its hashed name in production, so it is cached for long)."""
+    return redirect(static("favicon.svg"), permanent=True)

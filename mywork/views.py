@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import history_for
+from referrals.models import ContactPlan
 from scheduling.models import ContactSession
 from scheduling.selectors import sessions as session_selectors
 from scheduling.selectors.sessions import sessions_by_day
@@ -171,19 +172,39 @@ def my_calendar(request):
             staff_services.worker_calendar_revoke(worker=worker)
             messages.success(request, "Your calendar address has stopped working.")
         return redirect("mywork:my_calendar")
-    feed_url = None
+    feed_url = webcal_url = None
     if worker.calendar_token:
         feed_url = request.build_absolute_uri(
             reverse("mywork:calendar_feed", kwargs={"token": worker.calendar_token})
         )
-    return render(request, "mywork/my_calendar.html", {"worker": worker, "feed_url": feed_url})
+        # webcal: opens the phone's calendar app at "subscribe" (the same address over https).
+        webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return render(
+        request,
+        "mywork/my_calendar.html",
+        {"worker": worker, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
 
 
 def _summary(session: ContactSession) -> str:
-    # Lock-screen safe: a place and nothing about the child or family.
+    """What a worker recognises at a glance: the kind of contact, its start, room and venue.
+
+    The feed shows on a lock screen, so nothing about the child or family is in it."""
+    kind = {
+        ContactPlan.Mode.OVERSEEN: "Overseen contact",
+        ContactPlan.Mode.VIRTUAL: "Virtual contact",
+    }.get(session.plan.mode, "Contact")
+    start = timezone.localtime(session.starts_at)
+    summary = f"{kind} {start:%H:%M}"
     if session.room_id:
-        return f"Contact session – {session.room.venue.name}"
-    return "Contact session – virtual"
+        summary += f" · {session.room.name}, {session.room.venue.name}"
+    return summary
+
+
+def _location(venue) -> str:
+    """The venue's name and street address on one line: what a phone's maps can route to."""
+    lines = [line.strip(" ,") for line in venue.address.splitlines() if line.strip(" ,")]
+    return ", ".join([venue.name, *lines])
 
 
 @login_not_required
@@ -207,7 +228,7 @@ def calendar_feed(request, token: str):
         event.add("summary", _summary(session))
         event.add("sequence", session.version)
         if session.room_id:
-            event.add("location", session.room.venue.name)
+            event.add("location", _location(session.room.venue))
         calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"

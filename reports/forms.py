@@ -10,7 +10,9 @@ from venues.models import Area
 
 class ReportFilterForm(forms.Form):
     month = forms.CharField(
-        widget=forms.DateInput(attrs={"type": "month"}), help_text="YYYY-MM", required=False
+        widget=forms.DateInput(attrs={"type": "month"}),
+        help_text="Year and month, as YYYY-MM",
+        required=False,
     )
     area = forms.ModelChoiceField(
         queryset=Area.objects.all(), required=False, empty_label="All areas", to_field_name="code"

@@ -52,21 +52,30 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
     """One card as HTML; drawn in Python since a week has hundreds (a template include each
     would cost most of the page's time). Every value from the database is escaped."""
     classes = [f"rota-card mode-{escape(card.mode)} status-{escape(card.status)}"]
+    # The button's content is its name (no aria-label), so a screen reader says every word it
+    # shows; the words it does not show (the day, what a mark means) are visually hidden.
     marks = []
     if card.is_court:
         classes.append("court")
     if card.changed_in_replan:
         classes.append("changed")
-        marks.append('<span class="c-changed" title="Changed by the last re-plan">changed</span>')
+        marks.append(
+            '<span class="c-changed" title="Changed by the last re-plan">changed'
+            '<span class="visually-hidden"> by the last re-plan,</span></span>'
+        )
     if card.return_reason:
         classes.append("returned")
+        reason = escape(card.return_reason)
         marks.append(
-            f'<span class="c-returned" title="Returned: {escape(card.return_reason)}">'
-            "returned</span>"
+            f'<span class="c-returned" title="Returned: {reason}">returned'
+            f'<span class="visually-hidden"> by the team leader: {reason},</span></span>'
         )
     if card.pinned:
         classes.append("pinned")
-        marks.append('<span class="c-pin" title="Pinned">&#9873;</span>')
+        marks.append(
+            '<span class="c-pin" title="Pinned"><span aria-hidden="true">&#9873;</span>'
+            '<span class="visually-hidden">pinned,</span></span>'
+        )
     if card.start:
         when = f"{card.start:%H:%M}–{card.end:%H:%M}"
     else:
@@ -85,8 +94,9 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
     elif card.transport != "carer":
         meta.append(escape(card.transport))
     meta.append(escape(card.status_label.lower()))
+    day = f'<span class="visually-hidden">{card.day:%A} </span>' if card.start else ""
     parts = [
-        f'<span class="c-time">{when}</span>',
+        f'<span class="c-time">{day}{when}<span class="visually-hidden">,</span></span>',
         *marks,
         f'<span class="c-who">{escape(card.children)}</span>',
     ]
@@ -95,20 +105,11 @@ def _card_html(card: selectors.Card, *, detail: str, venue_view: bool) -> str:
     parts.append(f'<span class="c-meta">{" · ".join(meta)}</span>')
     if venue_view and card.staff:
         parts.append(f'<span class="c-workers">{escape(card.workers)}</span>')
-    # What a screen reader says for the card: the day is a column heading it may not announce.
-    where = f"{card.venue}, {card.room}" if card.room else card.mode_label
-    label = escape(
-        f"{card.children}, {card.day:%A} {when}, {where}, {card.status_label.lower()}"
-        + (", court" if card.is_court else "")
-        + (", pinned" if card.pinned else "")
-        + (", changed by the last re-plan" if card.changed_in_replan else "")
-        + (f", returned by the team leader: {card.return_reason}" if card.return_reason else "")
-    )
     return (
         f'<button type="button" class="{" ".join(classes)}" data-session="{card.pk}"{style} '
-        f'hx-get="{detail.replace("__pk__", str(card.pk))}" '
-        'hx-target="#session-modal-content" data-bs-toggle="modal" '
-        f'data-bs-target="#session-modal" aria-label="{label}">{"".join(parts)}</button>'
+        f'data-hx-get="{detail.replace("__pk__", str(card.pk))}" '
+        'data-hx-target="#session-modal-content" data-bs-toggle="modal" '
+        f'data-bs-target="#session-modal">{"".join(parts)}</button>'
     )
 
 

@@ -128,7 +128,7 @@ def calendar_sessions(*, worker: Worker, today: dt.date | None = None):
             day__gte=today - dt.timedelta(weeks=CALENDAR_WEEKS_BACK),
             day__lte=today + dt.timedelta(weeks=CALENDAR_WEEKS_AHEAD),
         )
-        .select_related("room__venue")
+        .select_related("room__venue", "plan")
         .order_by("starts_at", "pk")
     )
 

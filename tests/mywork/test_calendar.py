@@ -7,11 +7,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from referrals.models import ContactPlan
 from scheduling.models import ContactSession
 from scheduling.services.cancellations import session_cancel
 from staffing.services import worker_calendar_regenerate
 from tests.builders import placed_session, team
 from tests.factories import A_MONDAY
+from venues.models import Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +46,7 @@ def test_the_feed_needs_no_login_and_lists_the_workers_sessions(client, frozen):
     (event,) = events(feed(client, worker))
 
     assert str(event["uid"]) == f"contact-session-{session.pk}@contact-service"
-    assert str(event["summary"]) == "Contact session – Central Contact Centre"
-    assert str(event["location"]) == "Central Contact Centre"
+    assert event.decoded("dtstart") == session.starts_at
     assert event.decoded("dtstart") == session.starts_at
     assert event.decoded("dtend") == session.ends_at
 
@@ -144,6 +145,42 @@ def test_the_feed_refuses_posts(client, frozen):
     assert client.post(f"/calendar/{worker.calendar_token}.ics").status_code == 405
 
 
+def test_an_event_says_when_which_room_and_venue_and_is_located_at_the_venues_address(
+    client, frozen
+):
+    t = team()
+    worker = worker_calendar_regenerate(worker=t["worker"])
+    placed_session(room=t["room"], workers=[worker], status=BOOKED)
+
+    (event,) = events(feed(client, worker))
+
+    # A phone routes to LOCATION, so it is the venue's name and street address.
+    assert str(event["summary"]) == "Contact 16:00 · Blue room, Central Contact Centre"
+    assert str(event["location"]) == "Central Contact Centre, 1 High St"
+
+
+def test_an_overseen_sessions_event_says_so(client, frozen):
+    t = team()
+    worker = worker_calendar_regenerate(worker=t["worker"])
+    session = placed_session(room=t["room"], workers=[worker], status=BOOKED, hour=10)
+    ContactPlan.objects.filter(pk=session.plan_id).update(mode=ContactPlan.Mode.OVERSEEN)
+
+    (event,) = events(feed(client, worker))
+
+    assert str(event["summary"]) == "Overseen contact 10:00 · Blue room, Central Contact Centre"
+
+
+def test_a_venue_without_an_address_is_located_by_its_name(client, frozen):
+    t = team()
+    Venue.objects.filter(pk=t["venue"].pk).update(address="")
+    worker = worker_calendar_regenerate(worker=t["worker"])
+    placed_session(room=t["room"], workers=[worker], status=BOOKED)
+
+    (event,) = events(feed(client, worker))
+
+    assert str(event["location"]) == "Central Contact Centre"
+
+
 def test_a_virtual_session_has_a_plain_summary_and_no_location(client, frozen):
     t = team()
     worker = worker_calendar_regenerate(worker=t["worker"])
@@ -151,5 +188,17 @@ def test_a_virtual_session_has_a_plain_summary_and_no_location(client, frozen):
 
     (event,) = events(feed(client, worker))
 
-    assert str(event["summary"]) == "Contact session – virtual"
+    assert str(event["summary"]) == "Virtual contact 16:00"
     assert "location" not in event
+
+
+def test_the_manage_page_offers_a_webcal_link_and_a_copy_button(client, frozen):
+    t = team()
+    worker = worker_calendar_regenerate(worker=t["worker"])
+    client.force_login(worker.user)
+
+    body = client.get(reverse("mywork:my_calendar")).content.decode()
+
+    assert f'href="webcal://testserver/calendar/{worker.calendar_token}.ics"' in body
+    assert 'data-copy="#feed-url"' in body
+    assert "/static/js/copy.js" in body
