@@ -18,6 +18,11 @@ for My sessions). Exit status: 0 when the targets are met, 2 when a latency targ
     .venv/bin/python bench/load.py                 # 30 s, SQLite
     .venv/bin/python bench/load.py --quick         # 5 s, the check `make test` runs
     .venv/bin/python bench/load.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/load.py --with-import   # and a Mosaic preview and logins beside it
+
+With --with-import, the North team leader previews a Mosaic file of the most rows an import
+takes, again and again, while someone logs in and out: on SQLite a long write transaction
+there would lock everyone else out ("database is locked").
 """
 
 from __future__ import annotations
@@ -60,6 +65,11 @@ def _arguments(argv=None) -> argparse.Namespace:
     # queue hold up a worker's "My sessions" (measured: 3x4 threads p95 620 ms, 6x1 160 ms).
     parser.add_argument("--gunicorn-workers", type=int, default=2 * (os.cpu_count() or 1) + 2)
     parser.add_argument("--gunicorn-threads", type=int, default=1)
+    parser.add_argument(
+        "--with-import",
+        action="store_true",
+        help="a team leader previews a Mosaic file of the largest size, and people log in",
+    )
     parser.add_argument(
         "--postgres",
         metavar="URL",
@@ -149,11 +159,16 @@ def _prepare(args) -> dict:
     leaders = [u for u in leaders if u is not None][:LEADERS]
     if len(workers) < WORKERS or len(leaders) < LEADERS:
         raise SystemExit(f"demo county has {len(workers)} workers, {len(leaders)} team leaders")
-    return {
+    people = {
         "my sessions": [("/me/sessions/", cookie(w.user)) for w in workers],
         "approvals": [("/approvals/", cookie(u)) for u in leaders],
         "board": [(f"/rota/{monday.isoformat()}/", cookie(deputy))],
     }
+    if args.with_import:
+        north = next(u for u in leaders if u.led_areas.filter(code="north").exists())
+        people["mosaic preview"] = [("/referrals/import/", cookie(north))]
+        people["login"] = [("/accounts/login/", None)]
+    return people
 
 
 # --- the load ------------------------------------------------------------------------------
@@ -175,20 +190,22 @@ class PageStats:
 class _Browser:
     """One person's keep-alive connection and cookies."""
 
-    def __init__(self, port: int, cookie: str):
+    def __init__(self, port: int, cookie: str | None):
         self.port = port
-        self.cookies = dict([cookie.split("=", 1)])
+        self.cookies = dict([cookie.split("=", 1)]) if cookie else {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.used = False
 
-    def request(self, method: str, path: str, body: str | None = None):
+    def request(self, method: str, path: str, body: str | bytes | None = None, content_type=None):
         """(status, html, error or None); retries once on a keep-alive the server closed."""
         headers = {
             "Host": "127.0.0.1",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
         }
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Type"] = content_type or "application/x-www-form-urlencoded"
+            if method == "POST":
+                headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         for attempt in (1, 2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
@@ -218,20 +235,100 @@ _APPROVE_FORM = re.compile(
 )
 
 
-def _timed(stats: PageStats, browser: _Browser, method, path, body=None, expect=200) -> str:
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="(?P<csrf>[^"]+)"')
+
+
+def _timed(
+    stats: PageStats, browser: _Browser, method, path, body=None, expect=200, content_type=None
+) -> str:
     began = time.perf_counter()
-    status, html, error = browser.request(method, path, body)
+    status, html, error = browser.request(method, path, body, content_type)
     if error is None and status != expect:
         error = f"HTTP {status}"
     stats.add((time.perf_counter() - began) * 1000, error)
     return html
 
 
+def mosaic_file(rows: int, area: str = "north") -> bytes:
+    """A Mosaic export of `rows` new children, one referral each, all of `area`."""
+    from referrals.mosaic import COLUMNS
+
+    lines = [",".join(COLUMNS)]
+    for n in range(rows):
+        values = {
+            "referral_id": str(900000 + n),
+            "child_id": str(800000 + n),
+            "child_first_name": f"Child{n}",
+            "child_date_of_birth": "2016-04-12",
+            "area": area,
+            "placement": "Foster carer",
+            "out_of_county": "no",
+            "referrer_name": "Priya Shah",
+            "referrer_team": "Children in Care North",
+            "received_on": "2026-11-02",
+            "priority": "standard",
+        }
+        lines.append(",".join(values.get(column, "") for column in COLUMNS))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes):
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"'
+        "\r\nContent-Type: text/csv\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def _preview_mosaic(browser: _Browser, stats: PageStats, path: str, content: bytes) -> None:
+    """The team leader opens the import page and previews the file (which writes nothing)."""
+    html = _timed(stats, browser, "GET", path)
+    if form := _CSRF.search(html):
+        body, content_type = _multipart(
+            {"csrfmiddlewaretoken": form["csrf"]}, "file", "mosaic.csv", content
+        )
+        _timed(stats, browser, "POST", path, body, content_type=content_type)
+
+
+def _log_in(port: int, stats: PageStats, path: str, username: str, password: str) -> None:
+    """Someone opens the login page and logs in (a session row is written)."""
+    browser = _Browser(port, None)
+    html = _timed(stats, browser, "GET", path)
+    if form := _CSRF.search(html):
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": form["csrf"], "username": username, "password": password}
+        )
+        _timed(stats, browser, "POST", path, body, expect=302)
+    browser.conn.close()
+
+
 def _person(port, page, path, cookie, stats, until: float, think: float, seed: int):
     rng = random.Random(seed)
+    if page == "mosaic preview":
+        from referrals.mosaic import MAX_ROWS
+
+        content = mosaic_file(MAX_ROWS)
     browser = _Browser(port, cookie)
     time.sleep(rng.uniform(0, think))  # not everyone clicks at the same instant
     while time.monotonic() < until:
+        if page == "mosaic preview":
+            _preview_mosaic(browser, stats[page], path, content)
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+            continue
+        if page == "login":
+            from demo.county import DEMO_PASSWORD
+
+            _log_in(port, stats[page], path, "jade.davies", DEMO_PASSWORD)
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+            continue
         html = _timed(stats[page], browser, "GET", path)
         if page == "approvals" and (form := _APPROVE_FORM.search(html)):
             # A team leader approves the first booking of the queue, then reads it again.
@@ -279,15 +376,16 @@ def _run_load(args, people: dict, env: dict) -> dict[str, PageStats]:
     try:
         _wait_until_up(port, server)
         # Warm each gunicorn worker up (templates compiled, connections open) before timing.
-        for path, cookie in [people[page][0] for page in people] * args.gunicorn_workers:
+        everyday = [page for page in people if people[page][0][1] is not None]
+        for path, cookie in [people[page][0] for page in everyday] * args.gunicorn_workers:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", path, headers={"Cookie": cookie})
             conn.getresponse().read()
             conn.close()
         # One person at a time first: the pages' own cost, without queueing for the CPU.
         alone = {}
-        for page, pairs in people.items():
-            path, cookie = pairs[0]
+        for page in everyday:
+            path, cookie = people[page][0]
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             times = []
             for _ in range(5):
@@ -328,11 +426,12 @@ def _run_load(args, people: dict, env: dict) -> dict[str, PageStats]:
 def report(stats: dict[str, PageStats], seconds: float) -> int:
     """Print the table; the exit status says whether the targets were met."""
     print(
-        f"{'page':<12} {'users':>5} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'page':<14} {'users':>5} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} "
         f"{'errors':>6}  target"
     )
     status = 0
     users = {"my sessions": WORKERS, "approvals": LEADERS, "approve": LEADERS, "board": 1}
+    users |= {"mosaic preview": 1, "login": 1}
     for page, s in stats.items():
         times = s.times_ms or [0.0]
         p50, p95 = statistics.median(times), percentile(times, 0.95)
@@ -345,7 +444,7 @@ def report(stats: dict[str, PageStats], seconds: float) -> int:
         if s.errors:
             status = 1
         print(
-            f"{page:<12} {users.get(page, 0):>5} {len(s.times_ms):>8} "
+            f"{page:<14} {users.get(page, 0):>5} {len(s.times_ms):>8} "
             f"{len(s.times_ms) / seconds:>6.1f} {p50:>7.1f} {p95:>7.1f} {len(s.errors):>6}  "
             f"{verdict}"
         )

@@ -23,6 +23,7 @@ from scheduling.services.records import session_record_save
 from scheduling.services.weeks import rota_week_get
 from tests.builders import placed_session, team
 from tests.factories import AreaFactory, ChildFactory, ContactPlanFactory, UserFactory
+from venues.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,8 @@ def _child_form(born: dt.date) -> NewChildForm:
             "reference": "C-9001",
             "date_of_birth": born.isoformat(),
             "area": area.pk,
-        }
+        },
+        areas=Area.objects.all(),
     )
 
 
@@ -95,7 +97,8 @@ def test_a_referral_received_in_the_future_is_refused():
             "referrer_name": "A Social Worker",
             "received_on": (TODAY + dt.timedelta(days=1)).isoformat(),
             "priority": Referral.Priority.STANDARD,
-        }
+        },
+        user=UserFactory(groups=["Deputy team leader"]),
     )
 
     assert not form.is_valid()
