@@ -13,13 +13,20 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lib.weeks import add_working_days, monday_of
 from referrals.models import ContactPlan, Referral
 from reports.models import AgencySession, TaxiBooking
 from reports.selectors import month_bounds
-from scheduling.models import ContactSession, SessionRecord, SessionWorker, SolverRun
+from scheduling.models import (
+    ContactSession,
+    SessionRecord,
+    SessionRecordAddendum,
+    SessionWorker,
+    SolverRun,
+)
 from scheduling.services.planning import week_plan_sessions
 from scheduling.services.solving import solver_run_create, solver_run_execute
 from scheduling.services.weeks import rota_week_get
@@ -82,16 +89,34 @@ def month_play(*, month: dt.date, seed: int = 1, time_limit: float = 20) -> Play
 
 
 @transaction.atomic
-def _outcomes(*, first: dt.date, last: dt.date, seed: int, played: PlayedMonth) -> None:
+def _outcomes(
+    *,
+    first: dt.date,
+    last: dt.date,
+    seed: int,
+    played: PlayedMonth,
+    statuses=(S.PROPOSED,),
+    ended_by: dt.datetime | None = None,
+    records_before: dt.date | None = None,
+) -> None:
+    """Play out the sessions of `first` to `last` still in `statuses`.
+
+    `ended_by` plays out only the sessions over by then (the living demo's today); a record
+    is only written if its submission falls before `ended_by`, and none for sessions on or
+    after `records_before` (yesterday's, still waiting for their records).
+    """
     rng = random.Random(seed)
     fallback_author = get_user_model().objects.filter(is_superuser=True).first()
+    sessions = ContactSession.objects.filter(day__gte=first, day__lte=last, status__in=statuses)
+    if ended_by is not None:
+        sessions = sessions.filter(Q(ends_at__lte=ended_by) | Q(starts_at__isnull=True))
     sessions = (
-        ContactSession.objects.filter(day__gte=first, day__lte=last, status__in=[S.PROPOSED])
-        .select_related("plan__referral")
+        sessions.select_related("plan__referral")
         .prefetch_related("staffing__worker__user", "plan__referral__children")
         .order_by("day", "pk")
     )
     counts: dict[str, int] = {}
+    writing = _Writing(now=ended_by, before=records_before)
     for session in sessions:
         staffing = list(session.staffing.all())
         if not session.starts_at or not staffing:
@@ -105,7 +130,7 @@ def _outcomes(*, first: dt.date, last: dt.date, seed: int, played: PlayedMonth) 
             session.save(update_fields=["status", "cancel_reason"])
             SessionWorker.objects.filter(session=session).update(holds_time=False)
             if reason == R.CHILD_ILL and rng.random() < 0.5:
-                _virtual_instead(session, staffing, rng, fallback_author)
+                _virtual_instead(session, staffing, rng, fallback_author, writing)
                 counts["virtual_instead"] = counts.get("virtual_instead", 0) + 1
         elif roll < 0.11:
             session.status = S.DID_NOT_ATTEND
@@ -113,7 +138,7 @@ def _outcomes(*, first: dt.date, last: dt.date, seed: int, played: PlayedMonth) 
         else:
             session.status = S.COMPLETED
             session.save(update_fields=["status"])
-            _record(session, staffing, rng, fallback_author)
+            _record(session, staffing, rng, fallback_author, writing)
         counts[session.status] = counts.get(session.status, 0) + 1
         if session.plan.transport == ContactPlan.Transport.TAXI and session.status != S.CANCELLED:
             child = session.plan.referral.children.all()[0]
@@ -144,24 +169,43 @@ def _outcomes(*, first: dt.date, last: dt.date, seed: int, played: PlayedMonth) 
             day += dt.timedelta(weeks=1)
 
 
-def _record(session, staffing, rng, fallback_author) -> None:
+@dataclass
+class _Writing:
+    """Which records may exist yet: none submitted after `now`, none on or after `before`."""
+
+    now: dt.datetime | None = None
+    before: dt.date | None = None
+
+
+def _record(session, staffing, rng, fallback_author, writing: _Writing) -> None:
     author = staffing[0].worker.user or fallback_author
     if author is None:
         return
     lag = _pick(rng, [(0, 45), (1, 30), (2, 13), (3, 6), (5, 3), (None, 3)])
+    addendum = rng.random() < 0.03
     submitted = None
     if lag is not None:
         submitted = _aware(add_working_days(session.day, lag), dt.time(16, 30))
-    SessionRecord.objects.create(
+    if writing.before is not None and session.day >= writing.before:
+        return  # not written yet
+    if writing.now is not None and submitted is not None and submitted > writing.now:
+        return  # the worker writes it later
+    record = SessionRecord.objects.create(
         session=session,
         author=author,
         attendance=SessionRecord.Attendance.ATTENDED,
         observations="Demo record.",
         submitted_at=submitted,
     )
+    if addendum and submitted is not None:
+        SessionRecordAddendum.objects.create(
+            record=record,
+            author=author,
+            text="Demo addendum: the carer reported the child slept well after contact.",
+        )
 
 
-def _virtual_instead(session, staffing, rng, fallback_author) -> None:
+def _virtual_instead(session, staffing, rng, fallback_author, writing: _Writing) -> None:
     """The child is ill: a short video call at the same time instead, with the same worker."""
     start = session.starts_at
     call = ContactSession.objects.create(
@@ -185,4 +229,4 @@ def _virtual_instead(session, staffing, rng, fallback_author) -> None:
         busy_from=call.starts_at,
         busy_to=call.ends_at,
     )
-    _record(call, staffing, rng, fallback_author)
+    _record(call, staffing, rng, fallback_author, writing)
