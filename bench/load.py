@@ -120,7 +120,7 @@ def _prepare(args) -> dict:
     from venues.models import Area
 
     call_command("migrate", verbosity=0)
-    call_command("loaddemo", verbosity=0, stdout=io.StringIO())
+    call_command("loaddemo", "--county-only", verbosity=0, stdout=io.StringIO())
     User = get_user_model()
     deputy = User.objects.get(username="deputy")
     today = timezone.localdate()

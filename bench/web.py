@@ -108,7 +108,7 @@ def _run(args, database_url: str) -> int:
 
     began = time.monotonic()
     call_command("migrate", verbosity=0)
-    call_command("loaddemo", verbosity=0, stdout=io.StringIO())
+    call_command("loaddemo", "--county-only", verbosity=0, stdout=io.StringIO())
     today = timezone.localdate()
     week_start = monday_of(today) + dt.timedelta(weeks=2)
     week_plan_sessions(week_start=week_start)

@@ -24,7 +24,7 @@ def demo_week():
     """The demo county with this week placed (greedily) and published."""
     from django.contrib.auth import get_user_model
 
-    call_command("loaddemo", verbosity=0)
+    call_command("loaddemo", "--county-only", verbosity=0)
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     week_plan_sessions(week_start=monday)

@@ -22,7 +22,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 @pytest.fixture
 def demo_county(settings, celery_eager):
     settings.SOLVER_TIME_LIMIT_SECONDS = 8
-    call_command("loaddemo", verbosity=0)
+    call_command("loaddemo", "--county-only", verbosity=0)
 
 
 def two_weeks_ahead() -> dt.date:

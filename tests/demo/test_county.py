@@ -257,7 +257,8 @@ def test_the_demo_weeks_start_on_this_weeks_monday_or_the_next_at_a_weekend():
 def test_the_command_loads_the_county_and_prints_the_figures_and_logins():
     out = StringIO()
 
-    call_command("loaddemo", stdout=out)
+    # The bare county: the living demo's own command test is in test_living.py.
+    call_command("loaddemo", "--county-only", stdout=out)
 
     text = out.getvalue()
     assert "7 venues, 3" in text

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo.county import DEMO_PASSWORD, database_has_county
+from demo.county import DEMO_PASSWORD, database_has_county, demo_county_build
 from demo.living import demo_county_empty, demo_living_build
 
 
@@ -22,12 +22,18 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds a county (for `make run`).",
         )
         parser.add_argument(
+            "--county-only",
+            action="store_true",
+            help="Only the county and its planned weeks, nothing placed or held (what the "
+            "benchmarks and the planning journeys start from).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Empty the county (its rota, records and history too), then load it again.",
         )
 
-    def handle(self, *args, seed, if_empty, reset, **options):
+    def handle(self, *args, seed, if_empty, reset, county_only, **options):
         began = time.monotonic()
         write = self.stdout.write
 
@@ -49,8 +55,11 @@ class Command(BaseCommand):
                     "would duplicate them. Use --reset to start again, or --if-empty to skip "
                     "quietly."
                 )
-            living = demo_living_build(seed=seed, progress=progress)
-        summary = living.county
+            if county_only:
+                living, summary = None, demo_county_build(seed=seed)
+            else:
+                living = demo_living_build(seed=seed, progress=progress)
+                summary = living.county
         seconds = time.monotonic() - began
         workers = ", ".join(f"{count} {kind}" for kind, count in summary.workers.items())
         write(self.style.SUCCESS(f"Demo county loaded (seed {seed}) in {seconds:.1f} s."))
@@ -59,8 +68,9 @@ class Command(BaseCommand):
         write(f"  {summary.children} children, {summary.referrals} referrals")
         for week_start, count in summary.sessions_by_week.items():
             write(f"  week of {week_start:%a %d %b %Y}: {count} sessions")
-        write(f"  this week {living.booked} booked, next week {living.awaiting} awaiting approval")
-        write(f"  the week after: {living.proposal}")
+        if living is not None:
+            write(f"  this week {living.booked} booked, next week {living.awaiting} awaiting")
+            write(f"  the week after: {living.proposal}")
         write(f"Logins (password {DEMO_PASSWORD}):")
         for role, username in summary.logins:
             write(f"  {role:<24} {username}")
