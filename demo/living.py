@@ -144,7 +144,7 @@ def demo_living_build(
         )
         for key, n in played.outcomes.items():
             summary.outcomes[key] = summary.outcomes.get(key, 0) + n
-        progress(f"{first:%B %Y} played out: {played.outcomes}")
+        progress(f"{first:%B %Y} played out: {played.outcomes_in_words()}")
         first = month_bounds(first)[1] + dt.timedelta(days=1)
         month_number += 1
 

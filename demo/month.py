@@ -53,6 +53,20 @@ class PlayedMonth:
     agency_sessions: int = 0
     taxis: int = 0
 
+    def outcomes_in_words(self) -> str:
+        """'1,039 held, 90 cancelled, …', most first."""
+        ordered = sorted(self.outcomes.items(), key=lambda item: -item[1])
+        return ", ".join(f"{n:,} {_OUTCOME_WORDS.get(str(key), str(key))}" for key, n in ordered)
+
+
+_OUTCOME_WORDS = {
+    "completed": "held",
+    "cancelled": "cancelled",
+    "did_not_attend": "did not attend",
+    "virtual_instead": "held by video instead",
+    "uncovered": "left uncovered",
+}
+
 
 def _pick(rng: random.Random, pairs):
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         played = month_play(month=first, seed=seed, time_limit=time_limit)
         for line in played.solver_runs:
             self.stdout.write(f"  week of {line}")
-        self.stdout.write(f"  outcomes: {played.outcomes}")
+        self.stdout.write(f"  outcomes: {played.outcomes_in_words()}")
         self.stdout.write(f"  agency sessions {played.agency_sessions}, taxis {played.taxis}")
         report = monthly_report(month=first, today=dt.date.today())
         for name, value in report.figures.items():
