@@ -2,45 +2,27 @@
 
 import datetime as dt
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 
 from reports.selectors import BAND, monthly_report
 from scheduling.models import ContactSession, RotaWeek, SessionRecord, SessionWorker, SolverRun
 from scheduling.selectors.sessions import approvals_queue
+from tests.demo.loading import TUESDAY, demo_loaded
 from venues.models import Area
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
-TUESDAY = dt.datetime(2026, 12, 1, 10, tzinfo=LONDON)
-SATURDAY = dt.datetime(2026, 12, 5, 10, tzinfo=LONDON)
 S = ContactSession.Status
-
-
-def _loaded(django_db_blocker, now, *args):
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(now, tick=False),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        out = StringIO()
-        call_command("loaddemo", *args, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
 def tuesday(django_db_setup, django_db_blocker):
     """The demo loaded on Tuesday 1 December 2026 at 10:00, once for the module."""
-    yield from _loaded(django_db_blocker, TUESDAY)
+    yield from demo_loaded(django_db_blocker, TUESDAY)
 
 
 @pytest.fixture
