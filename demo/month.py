@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from lib.weeks import add_working_days, monday_of
-from referrals.models import ContactPlan, Referral
+from referrals.models import Child, ContactPlan, Referral
 from reports.models import AgencySession, TaxiBooking
 from reports.selectors import month_bounds
 from scheduling.models import (
@@ -126,7 +126,15 @@ def _outcomes(
         sessions = sessions.filter(Q(ends_at__lte=ended_by) | Q(starts_at__isnull=True))
     sessions = (
         sessions.select_related("plan__referral")
-        .prefetch_related("staffing__worker__user", "plan__referral__children")
+        # In a stated order: which worker writes a record, or is free for a virtual stand-in,
+        # must not depend on the order the database happens to return rows in (--seed).
+        .prefetch_related(
+            Prefetch(
+                "staffing",
+                queryset=SessionWorker.objects.select_related("worker__user").order_by("pk"),
+            ),
+            Prefetch("plan__referral__children", queryset=Child.objects.order_by("pk")),
+        )
         .order_by("day", "pk")
     )
     counts: dict[str, int] = {}
@@ -164,10 +172,13 @@ def _outcomes(
             )
             played.taxis += 1
     played.outcomes = counts
-    away = Referral.objects.filter(
-        status=Referral.Status.ACTIVE, children__out_of_county=True
-    ).prefetch_related("children")
-    for referral in away.distinct():
+    away = (
+        Referral.objects.filter(status=Referral.Status.ACTIVE, children__out_of_county=True)
+        .prefetch_related(Prefetch("children", queryset=Child.objects.order_by("pk")))
+        .distinct()
+        .order_by("pk")
+    )
+    for referral in away:
         child = next(c for c in referral.children.all() if c.out_of_county)
         day = first + dt.timedelta(days=(rng.randint(0, 4) - first.weekday()) % 7)
         while day <= last:
