@@ -124,3 +124,32 @@ def small_county():
         )
     week_plan_sessions(week_start=A_MONDAY)
     return {"area": area, "venue": venue, "rooms": rooms, "workers": workers, "plans": plans}
+
+
+def intake_post(**overrides) -> dict:
+    """The intake page's form data for a court referral with a weekly plan and no new child."""
+    data = {
+        "referral-referrer_name": "Sam Social",
+        "referral-referrer_team": "CiC",
+        "referral-received_on": "2026-12-01",
+        "referral-priority": "court",
+        "child-TOTAL_FORMS": "1",
+        "child-INITIAL_FORMS": "0",
+        "plan-attendees": "Mother",
+        "plan-participants": "2",
+        "plan-every_weeks": "1",
+        "plan-duration_minutes": "90",
+        "plan-mode": "supervised",
+        "plan-workers_needed": "1",
+        "plan-transport": "carer",
+        "plan-transport_before_minutes": "0",
+        "plan-transport_after_minutes": "0",
+        "plan-starts_on": "2026-12-07",
+        "slot-TOTAL_FORMS": "1",
+        "slot-INITIAL_FORMS": "0",
+        "slot-0-weekday": "0",
+        "slot-0-earliest_start": "16:00",
+        "slot-0-latest_start": "17:00",
+    }
+    data.update(overrides)
+    return data

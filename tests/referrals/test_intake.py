@@ -16,6 +16,7 @@ from scheduling.services.plan_changes import (
     referrals_end_expired,
 )
 from scheduling.tasks import end_expired_referrals
+from tests.builders import intake_post
 from tests.factories import (
     A_MONDAY,
     AreaFactory,
@@ -205,35 +206,13 @@ def test_a_plan_change_cannot_start_before_the_plan_did():
 
 
 def _post_data(area, **overrides):
-    data = {
-        "referral-referrer_name": "Sam Social",
-        "referral-referrer_team": "CiC",
-        "referral-received_on": "2026-12-01",
-        "referral-priority": "court",
-        "child-TOTAL_FORMS": "1",
-        "child-INITIAL_FORMS": "0",
+    new_child = {
         "child-0-first_name": "Amy",
         "child-0-reference": "C-AMY",
         "child-0-date_of_birth": "2016-05-01",
         "child-0-area": str(area.pk),
-        "plan-attendees": "Mother",
-        "plan-participants": "2",
-        "plan-every_weeks": "1",
-        "plan-duration_minutes": "90",
-        "plan-mode": "supervised",
-        "plan-workers_needed": "1",
-        "plan-transport": "carer",
-        "plan-transport_before_minutes": "0",
-        "plan-transport_after_minutes": "0",
-        "plan-starts_on": "2026-12-07",
-        "slot-TOTAL_FORMS": "1",
-        "slot-INITIAL_FORMS": "0",
-        "slot-0-weekday": "0",
-        "slot-0-earliest_start": "16:00",
-        "slot-0-latest_start": "17:00",
     }
-    data.update(overrides)
-    return data
+    return intake_post(**{**new_child, **overrides})
 
 
 @pytest.fixture
